@@ -1,0 +1,178 @@
+/**
+ * The {@linkcode Runtime} backed by Deno's APIs. The AWS SDK clients are imported on first use only,
+ * so a call answered from the cache never loads them.
+ *
+ * @module
+ */
+
+import type { FileInfo, FileSystem, Runtime, SpawnOptions, TextSink } from "./runtime.ts";
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof Deno.errors.NotFound;
+}
+
+/** The Deno file system, with missing files read as `null`. */
+export const denoFileSystem: FileSystem = {
+  async readTextFile(path) {
+    try {
+      return await Deno.readTextFile(path);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  },
+  async writeFile(path, data, options = {}) {
+    const file = await Deno.open(path, {
+      write: true,
+      create: true,
+      truncate: true,
+      createNew: options.createNew ?? false,
+      ...(options.mode !== undefined ? { mode: options.mode } : {}),
+    });
+    try {
+      const bytes = new TextEncoder().encode(data);
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      if (options.fsync) await file.sync();
+    } finally {
+      file.close();
+    }
+  },
+  rename: (from, to) => Deno.rename(from, to),
+  async remove(path) {
+    try {
+      await Deno.remove(path);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  },
+  async stat(path): Promise<FileInfo | null> {
+    try {
+      const s = await Deno.lstat(path);
+      return {
+        mode: s.mode === null ? null : s.mode & 0o7777,
+        isFile: s.isFile,
+        isDirectory: s.isDirectory,
+        mtimeMs: s.mtime?.getTime() ?? null,
+      };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  },
+  async mkdir(path, mode = 0o700) {
+    await Deno.mkdir(path, { recursive: true, mode });
+  },
+  chmod: (path, mode) => Deno.chmod(path, mode),
+  async readDir(path) {
+    const names: string[] = [];
+    try {
+      for await (const entry of Deno.readDir(path)) names.push(entry.name);
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+    return names;
+  },
+};
+
+function envGetter(name: string): string | undefined {
+  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+    return undefined;
+  }
+  return Deno.env.get(name);
+}
+
+function sink(stream: { writeSync(p: Uint8Array): number; isTerminal(): boolean }): TextSink {
+  const encoder = new TextEncoder();
+  return {
+    write(text) {
+      const bytes = encoder.encode(text);
+      let written = 0;
+      while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+    },
+    isTerminal: stream.isTerminal(),
+  };
+}
+
+async function spawn(command: string, args: string[], options: SpawnOptions = {}): Promise<number> {
+  const output = options.output ?? "stderr";
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(command, {
+      args,
+      stdin: "null",
+      stdout: output === "stderr" ? "piped" : "null",
+      stderr: output === "stderr" ? "piped" : "null",
+    }).spawn();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable) throw err;
+    return -1;
+  }
+  const forward = async (stream: ReadableStream<Uint8Array> | null) => {
+    if (!stream) return;
+    for await (const chunk of stream) Deno.stderr.writeSync(chunk);
+  };
+  const done = Promise.all([
+    output === "stderr" ? forward(child.stdout) : Promise.resolve(),
+    output === "stderr" ? forward(child.stderr) : Promise.resolve(),
+  ]).then(() => child.status).then((s) => s.code);
+  if (options.timeoutMs === undefined) return await done;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<number>((resolve) => {
+    timer = setTimeout(() => resolve(-1), options.timeoutMs);
+  });
+  try {
+    return await Promise.race([done, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Builds the real runtime. Only `cli.ts` (and tests that want real I/O) call this.
+ *
+ * @returns a {@linkcode Runtime} over Deno's APIs
+ */
+export function denoRuntime(): Runtime {
+  return {
+    fs: denoFileSystem,
+    env: envGetter,
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    spawn,
+    isAlive(pid) {
+      try {
+        Deno.kill(pid, "SIGCONT");
+        return true;
+      } catch (err) {
+        // EPERM: the process exists but belongs to someone else.
+        return err instanceof Deno.errors.PermissionDenied;
+      }
+    },
+    pid: Deno.pid,
+    os: Deno.build.os,
+    stdout: sink(Deno.stdout),
+    stderr: sink(Deno.stderr),
+    terminal: {
+      isTerminal: Deno.stdin.isTerminal(),
+      setRaw: (raw) => Deno.stdin.setRaw(raw),
+      read: () => Deno.stdin.readable,
+      size() {
+        try {
+          return Deno.consoleSize();
+        } catch {
+          return { columns: 80, rows: 24 };
+        }
+      },
+    },
+    async portal(options) {
+      const { sdkPortal } = await import("./portal/sdk_portal.ts");
+      return sdkPortal(options);
+    },
+    async oidc(options) {
+      const { sdkOidc } = await import("./token/sdk_oidc.ts");
+      return sdkOidc(options);
+    },
+  };
+}

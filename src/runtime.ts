@@ -1,0 +1,113 @@
+/**
+ * The seam between aws-sso and the world: files, environment, clock, processes, terminal and the
+ * AWS service clients. Every function of the library takes a {@linkcode Runtime}; only `cli.ts`
+ * (through {@linkcode denoRuntime}) and tests build one.
+ *
+ * @module
+ */
+
+import type { OidcApi, OidcClientOptions } from "./token/oidc_api.ts";
+import type { PortalApi, PortalClientOptions } from "./portal/portal_api.ts";
+
+/** What {@linkcode FileSystem.stat} tells of a path. */
+export interface FileInfo {
+  /** Permission bits (`0o600`), or `null` where the platform has none. */
+  mode: number | null;
+  /** Whether it is a regular file. */
+  isFile: boolean;
+  /** Whether it is a directory. */
+  isDirectory: boolean;
+  /** Last modification, epoch milliseconds, or `null` when unknown. */
+  mtimeMs: number | null;
+}
+
+/** Options of {@linkcode FileSystem.writeFile}. */
+export interface WriteFileOptions {
+  /** Mode for a file that is created. */
+  mode?: number;
+  /** Fail with `Deno.errors.AlreadyExists` if the file exists (default `false`). */
+  createNew?: boolean;
+  /** Flush the data to disk before returning (default `false`). */
+  fsync?: boolean;
+}
+
+/** The file operations aws-sso needs. Missing files read as `null`, never as an exception. */
+export interface FileSystem {
+  /** Reads a UTF-8 file, or `null` when it does not exist. */
+  readTextFile(path: string): Promise<string | null>;
+  /** Writes a whole file. */
+  writeFile(path: string, data: string, options?: WriteFileOptions): Promise<void>;
+  /** Renames atomically within one file system. */
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file; a missing file is not an error. */
+  remove(path: string): Promise<void>;
+  /** Describes a path without following a final link, or `null` when it does not exist. */
+  stat(path: string): Promise<FileInfo | null>;
+  /** Creates a directory and its parents with `mode` (default `0o700`). */
+  mkdir(path: string, mode?: number): Promise<void>;
+  /** Changes permission bits. */
+  chmod(path: string, mode: number): Promise<void>;
+  /** The names in a directory, or `[]` when it does not exist. */
+  readDir(path: string): Promise<string[]>;
+}
+
+/** Where a child process's output goes. */
+export type SpawnOutput = "stderr" | "null";
+
+/** Options of {@linkcode Runtime.spawn}. */
+export interface SpawnOptions {
+  /** Forward the child's stdout and stderr to our stderr, or discard them (default `"stderr"`). */
+  output?: SpawnOutput;
+  /** Give up waiting after this many milliseconds; the child is left running. */
+  timeoutMs?: number;
+}
+
+/** A writable text stream. */
+export interface TextSink {
+  /** Writes text as is. */
+  write(text: string): void;
+  /** Whether it is an interactive terminal. */
+  isTerminal: boolean;
+}
+
+/** The terminal, for the interactive chooser. */
+export interface Terminal {
+  /** Whether stdin is an interactive terminal. */
+  isTerminal: boolean;
+  /** Switches raw mode on or off. */
+  setRaw(raw: boolean): void;
+  /** Keystrokes as they arrive. */
+  read(): AsyncIterable<Uint8Array>;
+  /** Columns and rows, when known. */
+  size(): { columns: number; rows: number };
+}
+
+/** Everything aws-sso touches outside of pure computation. */
+export interface Runtime {
+  /** File access. */
+  fs: FileSystem;
+  /** An environment variable, or `undefined` when unset or not permitted. */
+  env(name: string): string | undefined;
+  /** The current time, epoch milliseconds. */
+  now(): number;
+  /** Waits. */
+  sleep(ms: number): Promise<void>;
+  /** Runs a program and resolves to its exit code (`-1` if it could not start or timed out). */
+  spawn(command: string, args: string[], options?: SpawnOptions): Promise<number>;
+  /** Whether a process with this pid is alive (a lock owner check). */
+  isAlive(pid: number): boolean;
+  /** This process's id. */
+  pid: number;
+  /** `"linux"`, `"darwin"`, `"windows"`, … */
+  os: string;
+  /** Machine output (credential JSON, env lines, listings). */
+  stdout: TextSink;
+  /** Messages, progress and prompts. */
+  stderr: TextSink;
+  /** The terminal behind stdin. */
+  terminal: Terminal;
+  /** Builds an SSO portal client (loaded lazily). */
+  portal(options: PortalClientOptions): Promise<PortalApi>;
+  /** Builds an SSO OIDC client (loaded lazily). */
+  oidc(options: OidcClientOptions): Promise<OidcApi>;
+}
