@@ -166,6 +166,15 @@ export function denoRuntime(): Runtime {
         }
       },
     },
+    serveLoopback(handler) {
+      return new Promise((resolve) => {
+        const server = Deno.serve({
+          hostname: "127.0.0.1",
+          port: 0,
+          onListen: ({ port }) => resolve({ port, close: () => server.shutdown() }),
+        }, handler);
+      });
+    },
     async portal(options) {
       const { sdkPortal } = await import("./portal/sdk_portal.ts");
       return sdkPortal(options);

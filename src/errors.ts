@@ -44,12 +44,12 @@ export interface SsoErrorOptions {
  * @example Throwing and catching
  * ```ts
  * import { SsoError } from "./errors.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const err = new SsoError("TOKEN_EXPIRED", 'Cannot read SSO token for profile "dev": token expired', {
  *   hint: "run: aws-sso -p dev --login",
  * });
- * assertEquals(err.code, "TOKEN_EXPIRED");
+ * assert.equal(err.code, "TOKEN_EXPIRED");
  * ```
  */
 export class SsoError extends Error {

@@ -82,6 +82,14 @@ export interface Terminal {
   size(): { columns: number; rows: number };
 }
 
+/** A running loopback HTTP server. */
+export interface LoopbackServer {
+  /** The port it listens on (127.0.0.1 only). */
+  port: number;
+  /** Stops it. */
+  close(): Promise<void>;
+}
+
 /** Everything aws-sso touches outside of pure computation. */
 export interface Runtime {
   /** File access. */
@@ -106,6 +114,8 @@ export interface Runtime {
   stderr: TextSink;
   /** The terminal behind stdin. */
   terminal: Terminal;
+  /** Serves HTTP on 127.0.0.1, on an ephemeral port (the PKCE redirect). */
+  serveLoopback(handler: (request: Request) => Response | Promise<Response>): Promise<LoopbackServer>;
   /** Builds an SSO portal client (loaded lazily). */
   portal(options: PortalClientOptions): Promise<PortalApi>;
   /** Builds an SSO OIDC client (loaded lazily). */

@@ -1,0 +1,26 @@
+/**
+ * Reading the AWS error type off whatever a client rejected with.
+ *
+ * @module
+ */
+
+/** The AWS error type (`UnauthorizedException`, …) of an error, or its name. */
+export function awsErrorName(err: unknown): string {
+  if (err && typeof err === "object" && "name" in err && typeof err.name === "string") {
+    return err.name;
+  }
+  return "Error";
+}
+
+/** The HTTP status the service answered with, when the client says. */
+export function httpStatus(err: unknown): number | undefined {
+  const meta = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
+  return meta?.httpStatusCode;
+}
+
+/** A short description of a service error for messages: its type and message, no secrets. */
+export function describeAwsError(err: unknown): string {
+  const name = awsErrorName(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return message && message !== name ? `${name}: ${message}` : name;
+}

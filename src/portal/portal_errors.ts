@@ -1,0 +1,69 @@
+/**
+ * Turning portal errors into one clear {@linkcode SsoError}.
+ *
+ * @module
+ */
+
+import { awsErrorName, describeAwsError, httpStatus } from "../aws_error.ts";
+import { SsoError } from "../errors.ts";
+
+const NO_RETRY = new Set([
+  "UnauthorizedException",
+  "ForbiddenException",
+  "ResourceNotFoundException",
+  "InvalidRequestException",
+  "AccessDeniedException",
+]);
+
+/** Whether a portal error is worth another try: throttling, 5xx, network faults. */
+export function isRetryablePortalError(err: unknown): boolean {
+  if (err instanceof SsoError) return false;
+  const name = awsErrorName(err);
+  if (NO_RETRY.has(name)) return false;
+  if (name === "TooManyRequestsException" || name === "ThrottlingException") return true;
+  const status = httpStatus(err);
+  if (status !== undefined) return status >= 500 || status === 429;
+  // No HTTP status: a reset connection, a timeout, an unparsable body.
+  return true;
+}
+
+/** Whether the portal refused the token itself. */
+export function isUnauthorized(err: unknown): boolean {
+  return awsErrorName(err) === "UnauthorizedException";
+}
+
+/**
+ * The domain error for a failed portal call.
+ *
+ * @param err what the client rejected with
+ * @param what the operation, for the message (`List roles of account 111122223333`)
+ * @returns an {@linkcode SsoError}
+ */
+export function portalError(err: unknown, what: string): SsoError {
+  if (err instanceof SsoError) return err;
+  const name = awsErrorName(err);
+  if (name === "TooManyRequestsException") {
+    return new SsoError("THROTTLED", `${what}: the SSO portal kept throttling requests`, {
+      hint: "try again in a minute",
+      cause: err,
+    });
+  }
+  if (name === "ForbiddenException" || name === "ResourceNotFoundException") {
+    return new SsoError("ACCESS_DENIED", `${what}: not granted to you (${name})`, {
+      hint: "list what you can use with --list",
+      cause: err,
+    });
+  }
+  if (name === "UnauthorizedException") {
+    return new SsoError("TOKEN_INVALID", `${what}: the SSO session was refused`, {
+      hint: "sign in again with --login",
+      cause: err,
+    });
+  }
+  const status = httpStatus(err);
+  return new SsoError(
+    status === undefined ? "NETWORK_ERROR" : "SERVICE_ERROR",
+    `${what}: ${describeAwsError(err)}`,
+    { hint: "check your network, proxy (HTTPS_PROXY) and CA bundle (AWS_CA_BUNDLE)", cause: err },
+  );
+}

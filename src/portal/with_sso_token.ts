@@ -1,0 +1,74 @@
+/**
+ * Running portal calls with a valid token: retries for throttling and faults, and one new
+ * sign-in (then one retry) when the portal refuses the token.
+ *
+ * @module
+ */
+
+import type { SsoProfile } from "../config/resolve_sso_profile.ts";
+import type { Runtime } from "../runtime.ts";
+import { getSsoToken, type GetSsoTokenOptions } from "../token/get_sso_token.ts";
+import type { PortalApi } from "./portal_api.ts";
+import { portalFor } from "./portal_for.ts";
+import { isRetryablePortalError, isUnauthorized, portalError } from "./portal_errors.ts";
+import { callWithRetry } from "./rate_limiter.ts";
+
+/** What a portal call gets. */
+export interface PortalCall<T> {
+  (portal: PortalApi, accessToken: string): Promise<T>;
+}
+
+/** Options of {@linkcode withSsoToken}. */
+export interface WithSsoTokenOptions extends GetSsoTokenOptions {
+  /** The longest time spent retrying one call (default 30 s). */
+  maxRetryMs?: number;
+}
+
+/**
+ * Runs `call` with the portal client and a valid access token of `profile`. Throttling, 5xx and
+ * network faults are retried with jittered backoff for a bounded time; an `UnauthorizedException`
+ * means the token is dead: one sign-in (shared with concurrent processes), then one retry.
+ *
+ * @param runtime the runtime
+ * @param profile the SSO profile
+ * @param what the operation, for messages
+ * @param call the portal call
+ * @param options sign-in policy and retry bound
+ * @returns what `call` returns
+ * @throws {SsoError} one clear error when the call cannot succeed
+ */
+export async function withSsoToken<T>(
+  runtime: Runtime,
+  profile: SsoProfile,
+  what: string,
+  call: PortalCall<T>,
+  options: WithSsoTokenOptions = {},
+): Promise<T> {
+  const portal = await portalFor(runtime, profile);
+  const attempt = (accessToken: string) =>
+    callWithRetry(() => call(portal, accessToken), {
+      isRetryable: isRetryablePortalError,
+      maxAttempts: 8,
+      baseDelayMs: 200,
+      maxDelayMs: 5_000,
+      maxTotalMs: options.maxRetryMs ?? 30_000,
+      sleep: runtime.sleep,
+      now: runtime.now,
+      random: Math.random,
+    });
+  const token = await getSsoToken(runtime, profile, options);
+  try {
+    return await attempt(token.accessToken);
+  } catch (err) {
+    if (!isUnauthorized(err)) throw portalError(err, what);
+    const renewed = await getSsoToken(runtime, profile, {
+      ...options,
+      rejected: token.accessToken,
+    });
+    try {
+      return await attempt(renewed.accessToken);
+    } catch (err2) {
+      throw portalError(err2, what);
+    }
+  }
+}

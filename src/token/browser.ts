@@ -1,0 +1,71 @@
+/**
+ * Opening the user's browser, and knowing when none can be opened (spec §3; users.md §4).
+ *
+ * @module
+ */
+
+import type { Runtime } from "../runtime.ts";
+
+/** A way to open a URL: a program and its arguments before the URL. */
+export interface BrowserCommand {
+  command: string;
+  args: string[];
+}
+
+function splitWords(text: string): string[] {
+  return text.trim().split(/\s+/).filter((w) => w !== "");
+}
+
+function isWsl(runtime: Runtime): boolean {
+  return runtime.os === "linux" && !!(runtime.env("WSL_DISTRO_NAME") || runtime.env("WSL_INTEROP"));
+}
+
+/**
+ * The command that opens a URL here, or `null` where no browser can be opened: `BROWSER` first
+ * (always used when set; its first `:`-separated entry; `%s` stands for the URL), then `open` on
+ * macOS, `cmd /c start` on Windows, `wslview` under WSL, and `xdg-open` on a Linux desktop. An SSH
+ * session or a Linux host with no display gets `null`, so the caller uses the device code flow.
+ *
+ * @param runtime env and os
+ * @returns the opener, or `null`
+ */
+export function browserCommand(runtime: Runtime): BrowserCommand | null {
+  const browser = runtime.env("BROWSER")?.split(":")[0]?.trim();
+  if (browser) {
+    const [command, ...args] = splitWords(browser);
+    return { command: command!, args };
+  }
+  if (runtime.env("SSH_CONNECTION") || runtime.env("SSH_TTY")) return null;
+  switch (runtime.os) {
+    case "darwin":
+      return { command: "open", args: [] };
+    case "windows":
+      return { command: "cmd", args: ["/c", "start", '""'] };
+    default:
+      if (isWsl(runtime)) return { command: "wslview", args: [] };
+      if (runtime.env("DISPLAY") || runtime.env("WAYLAND_DISPLAY")) {
+        return { command: "xdg-open", args: [] };
+      }
+      return null;
+  }
+}
+
+/**
+ * Opens `url` with {@linkcode browserCommand}. The URL is never logged here.
+ *
+ * @param runtime spawn, env and os
+ * @param url what to open
+ * @returns whether an opener ran and exited 0
+ */
+export async function openBrowser(runtime: Runtime, url: string): Promise<boolean> {
+  const opener = browserCommand(runtime);
+  if (!opener) return false;
+  const args = opener.args.some((a) => a.includes("%s"))
+    ? opener.args.map((a) => a.replaceAll("%s", url))
+    : [...opener.args, url];
+  try {
+    return await runtime.spawn(opener.command, args, { output: "null", timeoutMs: 15_000 }) === 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * A usable SSO token for a profile: from the cache, refreshed, or from a new sign-in, with one
+ * sign-in for any number of concurrent processes.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { SsoProfile } from "../config/resolve_sso_profile.ts";
+import { SsoError } from "../errors.ts";
+import { withLock } from "../files/lock.ts";
+import type { Runtime } from "../runtime.ts";
+import { browserCommand } from "./browser.ts";
+import { ssoCacheDir, tokenCacheKey } from "./cache_paths.ts";
+import { EXPIRY_WINDOW_MS, oidcFor, performLogin, type SignInOptions } from "./login.ts";
+import type { SsoToken } from "./sso_token.ts";
+import { readToken, writeToken } from "./token_store.ts";
+
+/** A token with less than this left is not handed out (a call made with it could fail mid-way). */
+export const MIN_VALIDITY_MS = 60_000;
+
+/** When sign-in may happen. */
+export type LoginPolicy =
+  /** Sign in whenever needed (browser, or device code where none can be opened). */
+  | "auto"
+  /** Sign in only where a browser can be opened; elsewhere fail at once (credential_process). */
+  | "browser-only"
+  /** Never sign in: fail with `LOGIN_REQUIRED` (`--no-login`). */
+  | "never";
+
+/** Options of {@linkcode getSsoToken}. */
+export interface GetSsoTokenOptions extends SignInOptions {
+  /** When sign-in may happen (default `"auto"`). */
+  login?: LoginPolicy;
+  /** Sign in natively, or through `aws sso login` (default `"native"`). */
+  loginWith?: "native" | "aws";
+  /** Sign in even when a valid token is cached (`--login`). */
+  force?: boolean;
+  /** How a user runs the sign-in by hand, for messages (default `aws-sso -p NAME --login`). */
+  loginCommand?: string;
+  /**
+   * An access token the portal has just refused (401): a cached token equal to it is dead, so
+   * sign in again unless another process already has.
+   */
+  rejected?: string;
+}
+
+function refreshable(profile: SsoProfile, token: SsoToken, now: number): boolean {
+  return profile.sessionName !== undefined && !!token.refreshToken && !!token.clientId &&
+    !!token.clientSecret && (token.registrationExpiresAt ?? 0) > now;
+}
+
+/** Good enough to hand out without taking the lock. */
+function fresh(profile: SsoProfile, token: SsoToken | null, now: number): token is SsoToken {
+  if (!token || token.expiresAt - MIN_VALIDITY_MS <= now) return false;
+  return !(refreshable(profile, token, now) && token.expiresAt - EXPIRY_WINDOW_MS <= now);
+}
+
+async function refresh(
+  runtime: Runtime,
+  profile: SsoProfile,
+  token: SsoToken,
+): Promise<SsoToken | null> {
+  try {
+    const oidc = await oidcFor(runtime, profile);
+    const out = await oidc.createToken({
+      clientId: token.clientId!,
+      clientSecret: token.clientSecret!,
+      grantType: "refresh_token",
+      refreshToken: token.refreshToken!,
+    });
+    return {
+      ...token,
+      accessToken: out.accessToken,
+      expiresAt: runtime.now() + out.expiresIn * 1000,
+      ...(out.refreshToken ? { refreshToken: out.refreshToken } : {}),
+    };
+  } catch {
+    // A refused refresh (revoked, expired, network): the caller keeps a valid token or signs in.
+    return null;
+  }
+}
+
+/** The lock that serialises refresh and sign-in of one SSO session across processes. */
+export function sessionLockPath(runtime: Runtime, profile: SsoProfile): string {
+  return join(ssoCacheDir(runtime.env), `${tokenCacheKey(profile)}.lock`);
+}
+
+async function loginWithAwsCli(runtime: Runtime, profile: SsoProfile): Promise<SsoToken> {
+  const code = await runtime.spawn("aws", ["sso", "login", "--profile", profile.profileName]);
+  const token = await readToken(runtime, profile);
+  if (code !== 0 || !token || token.expiresAt - MIN_VALIDITY_MS <= runtime.now()) {
+    throw new SsoError(
+      "LOGIN_FAILED",
+      `"aws sso login --profile ${profile.profileName}" did not sign in (exit code ${code})`,
+      { hint: "run it yourself to see why, or leave out --login-with aws" },
+    );
+  }
+  return token;
+}
+
+/**
+ * Returns a usable SSO access token for a profile. A cached token is used while it has more than
+ * a minute left; an sso-session token is refreshed with its refresh token within 15 minutes of
+ * expiry (a failed refresh keeps the old token while it is valid); otherwise the user signs in.
+ * Refresh and sign-in hold a per-session lock, and a process that waited re-reads the cache, so
+ * twenty concurrent callers cause one sign-in.
+ *
+ * @param runtime the runtime
+ * @param profile the SSO profile
+ * @param options sign-in policy and flow
+ * @returns the token
+ * @throws {SsoError} `LOGIN_REQUIRED` when sign-in is needed but not allowed here, or the errors
+ *   of sign-in
+ */
+export async function getSsoToken(
+  runtime: Runtime,
+  profile: SsoProfile,
+  options: GetSsoTokenOptions = {},
+): Promise<SsoToken> {
+  const usable = (t: SsoToken | null, now: number): t is SsoToken =>
+    !options.force && fresh(profile, t, now) && t.accessToken !== options.rejected;
+  const cached = await readToken(runtime, profile);
+  if (usable(cached, runtime.now())) return cached;
+  return await withLock(runtime, sessionLockPath(runtime, profile), async () => {
+    const now = runtime.now();
+    const token = await readToken(runtime, profile);
+    if (usable(token, now)) return token;
+    if (!options.force && token) {
+      if (refreshable(profile, token, now)) {
+        const renewed = await refresh(runtime, profile, token);
+        if (renewed) {
+          await writeToken(runtime, profile, renewed);
+          return renewed;
+        }
+      }
+      const dead = token.accessToken === options.rejected;
+      if (!dead && token.expiresAt - MIN_VALIDITY_MS > now) return token;
+    }
+    assertMayLogIn(runtime, profile, options, token);
+    const fresh_ = options.loginWith === "aws"
+      ? await loginWithAwsCli(runtime, profile)
+      : await performLogin(runtime, profile, options);
+    if (options.loginWith !== "aws") await writeToken(runtime, profile, fresh_);
+    return fresh_;
+  }, { purpose: "sign-in" });
+}
+
+function assertMayLogIn(
+  runtime: Runtime,
+  profile: SsoProfile,
+  options: GetSsoTokenOptions,
+  token: SsoToken | null,
+): void {
+  const policy = options.login ?? "auto";
+  const headless = policy === "browser-only" && browserCommand(runtime) === null &&
+    options.loginWith !== "aws";
+  if (policy !== "never" && !headless) return;
+  const command = options.loginCommand ?? `aws-sso -p ${profile.profileName} --login`;
+  const why = token ? "the SSO session has expired" : "there is no SSO session yet";
+  throw new SsoError(
+    "LOGIN_REQUIRED",
+    `Cannot get credentials for profile "${profile.profileName}": ${why}`,
+    {
+      hint: policy === "never"
+        ? `sign in with: ${command}`
+        : `no browser can be opened here; sign in with: ${command}`,
+    },
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * Native sign-in, no AWS CLI needed: client registration (cached as the AWS CLI caches it), then
+ * the PKCE or the device code flow, then the token in the AWS CLI's own cache.
+ *
+ * @module
+ */
+
+import { describeAwsError } from "../aws_error.ts";
+import type { SsoProfile } from "../config/resolve_sso_profile.ts";
+import { serviceEndpoint } from "../endpoints.ts";
+import { SsoError } from "../errors.ts";
+import { writeFileSafely } from "../files/write_file_safely.ts";
+import type { Runtime } from "../runtime.ts";
+import { browserCommand } from "./browser.ts";
+import { registrationCachePath } from "./cache_paths.ts";
+import {
+  AUTH_CODE_GRANTS,
+  type ClientRegistration,
+  isAuthCodeRegistration,
+  parseClientRegistration,
+  serializeClientRegistration,
+} from "./client_registration.ts";
+import { authCodeLogin } from "./login_pkce.ts";
+import { deviceCodeLogin } from "./login_device.ts";
+import type { OidcApi } from "./oidc_api.ts";
+import type { SsoToken } from "./sso_token.ts";
+
+/** A registration or token this close to expiry is not used (botocore's `_EXPIRY_WINDOW`). */
+export const EXPIRY_WINDOW_MS = 15 * 60_000;
+
+/** Options of {@linkcode performLogin}. */
+export interface SignInOptions {
+  /** Use the device code flow even for sso-session profiles (`--use-device-code`). */
+  useDeviceCode?: boolean;
+  /** Print the URL instead of opening a browser (`--no-browser`). */
+  noBrowser?: boolean;
+  /** Give up after this long (default 10 minutes). */
+  timeoutMs?: number;
+}
+
+/** The OIDC client for a profile, at the endpoint the SDKs would use. */
+export function oidcFor(runtime: Runtime, profile: SsoProfile): Promise<OidcApi> {
+  return runtime.oidc({
+    region: profile.ssoRegion,
+    endpoint: serviceEndpoint("sso-oidc", profile.ssoRegion, runtime.env),
+  });
+}
+
+async function registration(
+  runtime: Runtime,
+  oidc: OidcApi,
+  profile: SsoProfile,
+  authCode: boolean,
+): Promise<ClientRegistration> {
+  const path = registrationCachePath(profile, runtime.env);
+  const text = await runtime.fs.readTextFile(path);
+  const cached = text === null ? null : parseClientRegistration(text);
+  if (
+    cached && cached.expiresAt - EXPIRY_WINDOW_MS > runtime.now() &&
+    isAuthCodeRegistration(cached) === authCode
+  ) {
+    return cached;
+  }
+  const name = `aws-sso-client-${profile.sessionName ?? Math.floor(runtime.now() / 1000)}`;
+  const scopes = profile.scopes ?? (authCode ? ["sso:account:access"] : undefined);
+  let out;
+  try {
+    out = await oidc.registerClient({
+      clientName: name,
+      clientType: "public",
+      ...(scopes ? { scopes } : {}),
+      ...(authCode
+        ? {
+          grantTypes: AUTH_CODE_GRANTS,
+          redirectUris: ["http://127.0.0.1/oauth/callback"],
+          issuerUrl: profile.startUrl,
+        }
+        : {}),
+    });
+  } catch (err) {
+    throw new SsoError("LOGIN_FAILED", `Cannot register a sign-in client: ${describeAwsError(err)}`, {
+      cause: err,
+    });
+  }
+  const reg: ClientRegistration = {
+    clientId: out.clientId,
+    clientSecret: out.clientSecret,
+    expiresAt: out.clientSecretExpiresAt * 1000,
+    ...(scopes ? { scopes } : {}),
+    ...(authCode ? { grantTypes: AUTH_CODE_GRANTS } : {}),
+  };
+  await writeFileSafely(runtime, path, serializeClientRegistration(reg), { secret: true });
+  return reg;
+}
+
+/**
+ * Signs in without taking the session lock (the caller holds it) and returns the new token,
+ * not yet written. PKCE for sso-session profiles where a browser can be opened; the device code
+ * flow for legacy profiles, with `useDeviceCode`, or where no browser can be opened.
+ *
+ * @param runtime the runtime
+ * @param profile the SSO profile
+ * @param options flow choices
+ * @returns the token to cache
+ * @throws {SsoError} `LOGIN_FAILED` or `LOGIN_TIMEOUT`
+ */
+export async function performLogin(
+  runtime: Runtime,
+  profile: SsoProfile,
+  options: SignInOptions = {},
+): Promise<SsoToken> {
+  const oidc = await oidcFor(runtime, profile);
+  const canOpen = browserCommand(runtime) !== null;
+  const authCode = profile.sessionName !== undefined && !options.useDeviceCode &&
+    (canOpen || options.noBrowser === true);
+  const reg = await registration(runtime, oidc, profile, authCode);
+  const openBrowser = !options.noBrowser;
+  const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  const out = authCode
+    ? await authCodeLogin(runtime, oidc, reg, {
+      scopes: profile.scopes ?? ["sso:account:access"],
+      openBrowser,
+      ...timeout,
+    })
+    : await deviceCodeLogin(runtime, oidc, reg, {
+      startUrl: profile.startUrl,
+      openBrowser,
+      ...timeout,
+    });
+  return {
+    startUrl: profile.startUrl,
+    region: profile.ssoRegion,
+    accessToken: out.accessToken,
+    expiresAt: runtime.now() + out.expiresIn * 1000,
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    registrationExpiresAt: reg.expiresAt,
+    ...(out.refreshToken ? { refreshToken: out.refreshToken } : {}),
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The SSO token file of `~/.aws/sso/cache`, read as the AWS tools write it and written as the
+ * AWS CLI v2 does (spec §4).
+ *
+ * @module
+ */
+
+import { isoSeconds } from "../role_credentials.ts";
+import { type JsonValue, pythonJsonDumps } from "./python_json.ts";
+
+/** An SSO access token and what refreshing it needs. Times are epoch milliseconds. */
+export interface SsoToken {
+  /** The start URL it was issued for. */
+  startUrl?: string;
+  /** The IdC region. */
+  region?: string;
+  /** Secret. */
+  accessToken: string;
+  /** When the access token stops working. */
+  expiresAt: number;
+  /** The client registration that can refresh it. */
+  clientId?: string;
+  /** Secret. */
+  clientSecret?: string;
+  /** When the client registration expires. */
+  registrationExpiresAt?: number;
+  /** Secret. */
+  refreshToken?: string;
+}
+
+/**
+ * Parses the time formats AWS tools write: `2026-11-25T19:00:00Z`, `…+00:00`, fractional
+ * seconds, and the old `2019-11-14T04:05:45UTC`.
+ *
+ * @param text the time
+ * @returns epoch milliseconds, or `null` when it is not such a time
+ * @example
+ * ```ts
+ * import { parseAwsTime } from "./sso_token.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseAwsTime("2019-11-14T04:05:45UTC"), Date.UTC(2019, 10, 14, 4, 5, 45));
+ * ```
+ */
+export function parseAwsTime(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|UTC|[+-]\d{2}:?\d{2})$/i
+    .exec(text.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac, zone] = m as unknown as string[];
+  let ms = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) +
+    (frac ? Math.floor(Number(frac) * 1000) : 0);
+  if (zone && /^[+-]/.test(zone)) {
+    const digits = zone.replace(":", "");
+    const offset = (+digits.slice(1, 3) * 60 + +digits.slice(3, 5)) * 60_000;
+    ms -= zone.startsWith("+") ? offset : -offset;
+  }
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function optionalString(o: Record<string, unknown>, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/**
+ * Reads a token file's text. A registration file, a corrupt file or one without a usable
+ * `accessToken` and `expiresAt` gives `null`, never an exception.
+ *
+ * @param text the file's content
+ * @returns the token, or `null`
+ */
+export function parseSsoToken(text: string): SsoToken | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const o = data as Record<string, unknown>;
+  const accessToken = optionalString(o, "accessToken");
+  const expiresAt = typeof o.expiresAt === "string" ? parseAwsTime(o.expiresAt) : null;
+  if (!accessToken || expiresAt === null) return null;
+  const regExpiry = typeof o.registrationExpiresAt === "string"
+    ? parseAwsTime(o.registrationExpiresAt)
+    : null;
+  const token: SsoToken = { accessToken, expiresAt };
+  for (const key of ["startUrl", "region", "clientId", "clientSecret", "refreshToken"] as const) {
+    const v = optionalString(o, key);
+    if (v !== undefined) token[key] = v;
+  }
+  if (regExpiry !== null) token.registrationExpiresAt = regExpiry;
+  return token;
+}
+
+/**
+ * Writes a token file's text exactly as botocore does: compact `json.dumps`, keys in its order,
+ * times as `YYYY-MM-DDTHH:MM:SSZ`.
+ *
+ * @param token the token
+ * @returns the file content (no final newline, as botocore)
+ * @example
+ * ```ts
+ * import { serializeSsoToken } from "./sso_token.ts";
+ * import assert from "node:assert/strict";
+ * const text = serializeSsoToken({ startUrl: "https://d-1.awsapps.com/start", region: "us-east-1",
+ *   accessToken: "t", expiresAt: Date.UTC(2026, 10, 25, 19) });
+ * assert.equal(text, '{"startUrl": "https://d-1.awsapps.com/start", "region": "us-east-1", ' +
+ *   '"accessToken": "t", "expiresAt": "2026-11-25T19:00:00Z"}');
+ * ```
+ */
+export function serializeSsoToken(token: SsoToken): string {
+  const out: Record<string, JsonValue> = {};
+  if (token.startUrl !== undefined) out.startUrl = token.startUrl;
+  if (token.region !== undefined) out.region = token.region;
+  out.accessToken = token.accessToken;
+  out.expiresAt = isoSeconds(token.expiresAt);
+  if (token.clientId !== undefined) out.clientId = token.clientId;
+  if (token.clientSecret !== undefined) out.clientSecret = token.clientSecret;
+  if (token.registrationExpiresAt !== undefined) {
+    out.registrationExpiresAt = isoSeconds(token.registrationExpiresAt);
+  }
+  if (token.refreshToken !== undefined) out.refreshToken = token.refreshToken;
+  return pythonJsonDumps(out);
+}
