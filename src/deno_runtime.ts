@@ -74,6 +74,15 @@ export const denoFileSystem: FileSystem = {
     }
     return names;
   },
+  async realPath(path) {
+    try {
+      return await Deno.realPath(path);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  },
+  utime: (path, mtimeMs) => Deno.utime(path, new Date(mtimeMs), new Date(mtimeMs)),
 };
 
 function envGetter(name: string): string | undefined {
@@ -81,6 +90,16 @@ function envGetter(name: string): string | undefined {
     return undefined;
   }
   return Deno.env.get(name);
+}
+
+/** The host name, or `""` without `--allow-sys=hostname` (never a permission prompt). */
+function hostname(): string {
+  if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state !== "granted") return "";
+  try {
+    return Deno.hostname();
+  } catch {
+    return "";
+  }
 }
 
 function sink(stream: { writeSync(p: Uint8Array): number; isTerminal(): boolean }): TextSink {
@@ -150,7 +169,13 @@ export function denoRuntime(): Runtime {
         return err instanceof Deno.errors.PermissionDenied;
       }
     },
+    program: {
+      execPath: Deno.execPath(),
+      mainModule: Deno.mainModule,
+      standalone: Deno.build.standalone ?? false,
+    },
     pid: Deno.pid,
+    hostname: hostname(),
     os: Deno.build.os,
     stdout: sink(Deno.stdout),
     stderr: sink(Deno.stderr),

@@ -49,6 +49,10 @@ export interface FileSystem {
   chmod(path: string, mode: number): Promise<void>;
   /** The names in a directory, or `[]` when it does not exist. */
   readDir(path: string): Promise<string[]>;
+  /** The absolute path with every link resolved, or `null` when it (or a link's target) does not exist. */
+  realPath(path: string): Promise<string | null>;
+  /** Sets the modification (and access) time, epoch milliseconds. */
+  utime(path: string, mtimeMs: number): Promise<void>;
 }
 
 /** Where a child process's output goes. */
@@ -90,6 +94,16 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+/** How this program was started, to write `credential_process` lines that call it again. */
+export interface ProgramInfo {
+  /** The executable: the compiled binary, or the `deno` binary. */
+  execPath: string;
+  /** The main module's URL (`file:///…/cli.ts`, `https://jsr.io/…`). */
+  mainModule: string;
+  /** Whether this is a `deno compile` binary. */
+  standalone: boolean;
+}
+
 /** Everything aws-sso touches outside of pure computation. */
 export interface Runtime {
   /** File access. */
@@ -104,8 +118,12 @@ export interface Runtime {
   spawn(command: string, args: string[], options?: SpawnOptions): Promise<number>;
   /** Whether a process with this pid is alive (a lock owner check). */
   isAlive(pid: number): boolean;
+  /** How this program was started. */
+  program: ProgramInfo;
   /** This process's id. */
   pid: number;
+  /** This machine's name (lock owners are told apart by it), or `""` when unknown. */
+  hostname: string;
   /** `"linux"`, `"darwin"`, `"windows"`, … */
   os: string;
   /** Machine output (credential JSON, env lines, listings). */

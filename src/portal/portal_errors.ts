@@ -7,26 +7,6 @@
 import { awsErrorName, describeAwsError, httpStatus } from "../aws_error.ts";
 import { SsoError } from "../errors.ts";
 
-const NO_RETRY = new Set([
-  "UnauthorizedException",
-  "ForbiddenException",
-  "ResourceNotFoundException",
-  "InvalidRequestException",
-  "AccessDeniedException",
-]);
-
-/** Whether a portal error is worth another try: throttling, 5xx, network faults. */
-export function isRetryablePortalError(err: unknown): boolean {
-  if (err instanceof SsoError) return false;
-  const name = awsErrorName(err);
-  if (NO_RETRY.has(name)) return false;
-  if (name === "TooManyRequestsException" || name === "ThrottlingException") return true;
-  const status = httpStatus(err);
-  if (status !== undefined) return status >= 500 || status === 429;
-  // No HTTP status: a reset connection, a timeout, an unparsable body.
-  return true;
-}
-
 /** Whether the portal refused the token itself. */
 export function isUnauthorized(err: unknown): boolean {
   return awsErrorName(err) === "UnauthorizedException";

@@ -10,8 +10,8 @@ import type { Runtime } from "../runtime.ts";
 import { getSsoToken, type GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import type { PortalApi } from "./portal_api.ts";
 import { portalFor } from "./portal_for.ts";
-import { isRetryablePortalError, isUnauthorized, portalError } from "./portal_errors.ts";
-import { callWithRetry } from "./rate_limiter.ts";
+import { isUnauthorized, portalError } from "./portal_errors.ts";
+import { callWithRetry, type RateLimiter } from "./rate_limiter.ts";
 
 /** What a portal call gets. */
 export interface PortalCall<T> {
@@ -22,6 +22,8 @@ export interface PortalCall<T> {
 export interface WithSsoTokenOptions extends GetSsoTokenOptions {
   /** The longest time spent retrying one call (default 30 s). */
   maxRetryMs?: number;
+  /** A rate limit shared by many calls (discovery). */
+  limiter?: RateLimiter;
 }
 
 /**
@@ -47,14 +49,13 @@ export async function withSsoToken<T>(
   const portal = await portalFor(runtime, profile);
   const attempt = (accessToken: string) =>
     callWithRetry(() => call(portal, accessToken), {
-      isRetryable: isRetryablePortalError,
-      maxAttempts: 8,
+      maxAttempts: 10,
       baseDelayMs: 200,
       maxDelayMs: 5_000,
       maxTotalMs: options.maxRetryMs ?? 30_000,
       sleep: runtime.sleep,
       now: runtime.now,
-      random: Math.random,
+      ...(options.limiter ? { limiter: options.limiter } : {}),
     });
   const token = await getSsoToken(runtime, profile, options);
   try {

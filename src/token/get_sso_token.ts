@@ -118,14 +118,14 @@ export async function getSsoToken(
   profile: SsoProfile,
   options: GetSsoTokenOptions = {},
 ): Promise<SsoToken> {
-  const usable = (t: SsoToken | null, now: number): t is SsoToken =>
-    !options.force && fresh(profile, t, now) && t.accessToken !== options.rejected;
+  const usable = (t: SsoToken | null, now: number): boolean =>
+    !options.force && fresh(profile, t, now) && t?.accessToken !== options.rejected;
   const cached = await readToken(runtime, profile);
-  if (usable(cached, runtime.now())) return cached;
+  if (cached && usable(cached, runtime.now())) return cached;
   return await withLock(runtime, sessionLockPath(runtime, profile), async () => {
     const now = runtime.now();
     const token = await readToken(runtime, profile);
-    if (usable(token, now)) return token;
+    if (token && usable(token, now)) return token;
     if (!options.force && token) {
       if (refreshable(profile, token, now)) {
         const renewed = await refresh(runtime, profile, token);
@@ -143,7 +143,7 @@ export async function getSsoToken(
       : await performLogin(runtime, profile, options);
     if (options.loginWith !== "aws") await writeToken(runtime, profile, fresh_);
     return fresh_;
-  }, { purpose: "sign-in" });
+  });
 }
 
 function assertMayLogIn(

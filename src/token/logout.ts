@@ -32,5 +32,5 @@ export async function logout(runtime: Runtime, profile: SsoProfile): Promise<boo
     }
     await runtime.fs.remove(tokenCachePath(profile, runtime.env));
     return true;
-  }, { purpose: "sign-out" });
+  });
 }

@@ -1,0 +1,60 @@
+/**
+ * aws-sso: short-term AWS credentials from AWS IAM Identity Center (AWS SSO), for every AWS tool.
+ *
+ * The library reads and writes the AWS CLI v2's own files (`~/.aws/config`, `~/.aws/credentials`,
+ * `~/.aws/sso/cache`, `~/.aws/cli/cache`), signs in natively (browser PKCE or device code), and
+ * renders credentials for `credential_process`, shells and the credentials file. Every function
+ * takes a {@linkcode Runtime}; {@linkcode denoRuntime} is the real one.
+ *
+ * Run as a program (`deno run -A jsr:@ssokit/aws-sso -p corp -d`), this module starts the CLI.
+ *
+ * @example Credentials of one role
+ * ```ts ignore
+ * import { denoRuntime, getRoleCredentials, loadSsoProfile } from "jsr:@ssokit/aws-sso";
+ *
+ * const runtime = denoRuntime();
+ * const profile = await loadSsoProfile(runtime, "corp");
+ * const creds = await getRoleCredentials(runtime, profile, {
+ *   accountId: "111122223333",
+ *   roleName: "ReadOnly",
+ * });
+ * console.log(creds.accessKeyId, new Date(creds.expiration));
+ * ```
+ *
+ * @module
+ */
+
+export { SsoError, type SsoErrorCode, type SsoErrorOptions } from "./src/errors.ts";
+export type * from "./src/runtime.ts";
+export { denoRuntime } from "./src/deno_runtime.ts";
+export type { RoleCredentials } from "./src/role_credentials.ts";
+export { loadSsoProfile } from "./src/config/load_sso_profile.ts";
+export {
+  type ProfileLookup,
+  resolveSsoProfile,
+  type SsoProfile,
+} from "./src/config/resolve_sso_profile.ts";
+export { readToken } from "./src/token/token_store.ts";
+export type { SsoToken } from "./src/token/sso_token.ts";
+export { getSsoToken, type GetSsoTokenOptions, type LoginPolicy } from "./src/token/get_sso_token.ts";
+export { login, type LoginOptions } from "./src/token/login_command.ts";
+export { logout } from "./src/token/logout.ts";
+export { getRoleCredentials, type RoleRef } from "./src/portal/get_role_credentials.ts";
+export {
+  cachedRoleCredentials,
+  type CachedRoleCredentialsOptions,
+} from "./src/portal/cached_role_credentials.ts";
+export { listAccounts, listRoles } from "./src/portal/list_accounts.ts";
+export type { AccountInfo, RoleInfo } from "./src/portal/portal_api.ts";
+export { discover, type DiscoveredRole, type DiscoverOptions } from "./src/portal/discover.ts";
+export { formatRoleArn, parseRoleArn } from "./src/portal/role_arn.ts";
+export { renderProcess } from "./src/render/render_process.ts";
+export { type EnvFormat, renderEnv, type RenderEnvOptions } from "./src/render/render_env.ts";
+export { credentialsIniValues } from "./src/render/render_credentials_ini.ts";
+export { main } from "./src/cli/main.ts";
+
+if (import.meta.main) {
+  const { main } = await import("./src/cli/main.ts");
+  const { denoRuntime } = await import("./src/deno_runtime.ts");
+  Deno.exitCode = await main(Deno.args, denoRuntime());
+}

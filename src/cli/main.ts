@@ -1,0 +1,147 @@
+/**
+ * The CLI: `main(args, runtime)` runs one command and returns its exit code. `cli.ts` only calls
+ * it with the real runtime.
+ *
+ * @module
+ */
+
+import { loadSsoProfile } from "../config/load_sso_profile.ts";
+import type { SsoProfile } from "../config/resolve_sso_profile.ts";
+import { SsoError } from "../errors.ts";
+import { cachedRoleCredentials } from "../portal/cached_role_credentials.ts";
+import { discover } from "../portal/discover.ts";
+import type { RoleRef } from "../portal/get_role_credentials.ts";
+import { parseRoleArn } from "../portal/role_arn.ts";
+import { defaultEnvFormat, renderEnv } from "../render/render_env.ts";
+import { renderProcess } from "../render/render_process.ts";
+import { isoSeconds } from "../role_credentials.ts";
+import type { Runtime } from "../runtime.ts";
+import { getSsoToken, type GetSsoTokenOptions } from "../token/get_sso_token.ts";
+import { logout } from "../token/logout.ts";
+import { HELP } from "./help.ts";
+import { listCommand } from "./list_command.ts";
+import { type Flags, parseFlags } from "./parse_flags.ts";
+import { readRecent, rememberRecent } from "./recent_roles.ts";
+import { chooseRole, orderRoles } from "./role_chooser.ts";
+import { reportError } from "./report_error.ts";
+import { VERSION } from "./version.ts";
+import { writeCredentialsProfile } from "./write_credentials_profile.ts";
+import { writeDiscoveredProfiles } from "./write_discovered_profiles.ts";
+
+/**
+ * Runs aws-sso with command-line arguments.
+ *
+ * @param args the arguments after the program name
+ * @param runtime the runtime (the real one in `cli.ts`, a test one in tests)
+ * @returns the exit code: 0 success, 1 failure, 2 usage error
+ */
+export async function main(args: string[], runtime: Runtime): Promise<number> {
+  let flags: Flags | undefined;
+  try {
+    flags = parseFlags(args);
+    if (flags.help) {
+      runtime.stdout.write(HELP);
+      return 0;
+    }
+    if (flags.version) {
+      runtime.stdout.write(`aws-sso ${VERSION}\n`);
+      return 0;
+    }
+    return await run(flags, runtime);
+  } catch (err) {
+    return reportError(runtime, err, flags?.debug ?? args.includes("--debug"));
+  }
+}
+
+function tokenOptions(flags: Flags, profileName: string): GetSsoTokenOptions {
+  return {
+    login: flags.noLogin ? "never" : flags.external ? "browser-only" : "auto",
+    loginWith: flags.loginWith,
+    useDeviceCode: flags.useDeviceCode,
+    noBrowser: flags.noBrowser,
+    loginCommand: `aws-sso -p ${profileName} --login`,
+  };
+}
+
+function roleFromFlags(flags: Flags): RoleRef | undefined {
+  if (flags.roleArn !== undefined) {
+    try {
+      const { accountId, roleName } = parseRoleArn(flags.roleArn);
+      return { accountId, roleName };
+    } catch (err) {
+      throw new SsoError("USAGE", (err as Error).message, {
+        hint: "use arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME, or --account ID --role NAME",
+      });
+    }
+  }
+  if (flags.account !== undefined && flags.role !== undefined) {
+    if (!/^\d{12}$/.test(flags.account)) {
+      throw new SsoError("USAGE", `Invalid account id "${flags.account}": expected 12 digits`);
+    }
+    return { accountId: flags.account, roleName: flags.role };
+  }
+  return undefined;
+}
+
+async function run(flags: Flags, runtime: Runtime): Promise<number> {
+  const profileName = flags.profile ?? runtime.env("AWS_PROFILE") ?? "default";
+  const profile = await loadSsoProfile(runtime, profileName);
+  const options = tokenOptions(flags, profileName);
+  if (flags.logout) {
+    const removed = await logout(runtime, profile);
+    runtime.stderr.write(
+      removed ? `Signed out of ${profile.startUrl}\n` : `Not signed in to ${profile.startUrl}\n`,
+    );
+    return 0;
+  }
+  const role = roleFromFlags(flags);
+  if (flags.login) {
+    const token = await getSsoToken(runtime, profile, { ...options, login: "auto", force: true });
+    runtime.stderr.write(
+      `Signed in to ${profile.startUrl} until ${isoSeconds(token.expiresAt)}\n`,
+    );
+    if (!role && !flags.env && !flags.discover && !flags.list) return 0;
+  }
+  if (flags.list) return await listCommand(runtime, profile, options, flags.json);
+  if (flags.discover) {
+    return await writeDiscoveredProfiles(runtime, profile, {
+      ...options,
+      dryRun: flags.dryRun,
+      prune: flags.prune,
+      ...(flags.profileName !== undefined ? { template: flags.profileName } : {}),
+    });
+  }
+  const chosen = role ?? await chooseInteractively(runtime, profile, options);
+  const creds = await cachedRoleCredentials(runtime, profile, chosen, options);
+  if (flags.external) {
+    runtime.stdout.write(renderProcess(creds));
+  } else if (flags.env) {
+    runtime.stdout.write(renderEnv(creds, {
+      format: flags.format ?? defaultEnvFormat(runtime.env, runtime.os),
+      ...(profile.region !== undefined ? { region: profile.region } : {}),
+    }));
+  } else {
+    const section = flags.writeProfile ?? "default";
+    const path = await writeCredentialsProfile(runtime, section, creds);
+    runtime.stderr.write(
+      `Wrote credentials for ${chosen.roleName} in account ${chosen.accountId} to [${section}] ` +
+        `of ${path}, valid until ${isoSeconds(creds.expiration)}\n`,
+    );
+  }
+  return 0;
+}
+
+async function chooseInteractively(
+  runtime: Runtime,
+  profile: SsoProfile,
+  options: GetSsoTokenOptions,
+): Promise<RoleRef> {
+  if (!runtime.terminal.isTerminal || !runtime.stderr.isTerminal) {
+    // Fail before any network call: there is nobody to choose.
+    return await chooseRole(runtime, []);
+  }
+  const roles = await discover(runtime, profile, options);
+  const picked = await chooseRole(runtime, orderRoles(roles, await readRecent(runtime)));
+  await rememberRecent(runtime, picked);
+  return { accountId: picked.accountId, roleName: picked.roleName };
+}

@@ -1,0 +1,88 @@
+/**
+ * The narrowest Deno permissions aws-sso works with: the single source of truth for the
+ * `compile` task, for the `credential_process` lines discovery writes, and for the tests.
+ *
+ * @module
+ */
+
+import { dirname, resolve } from "node:path";
+import { homeDir } from "../config/home_dir.ts";
+
+/** Environment variables read by aws-sso and by the AWS SDK clients it loads. */
+export const ENV_VARS: readonly string[] = [
+  "AWS_*",
+  "HOME",
+  "USERPROFILE",
+  "HOMEDRIVE",
+  "HOMEPATH",
+  "_X_AMZN_TRACE_ID",
+  "BROWSER",
+  "DISPLAY",
+  "WAYLAND_DISPLAY",
+  "SSH_CONNECTION",
+  "SSH_TTY",
+  "WSL_DISTRO_NAME",
+  "WSL_INTEROP",
+  "SHELL",
+  "PSModulePath",
+];
+
+/** Programs aws-sso may run, by OS: browser openers and the AWS CLI (`--login-with aws`). */
+export const PROGRAMS: Readonly<Record<string, readonly string[]>> = {
+  linux: ["xdg-open", "wslview", "aws"],
+  darwin: ["open", "aws"],
+  windows: ["cmd", "aws"],
+};
+
+/** Hosts: the SSO portal and OIDC endpoints of every partition, and the loopback redirect. */
+export const HOSTS: readonly string[] = [
+  "*.amazonaws.com",
+  "*.amazonaws.com.cn",
+  "*.amazonaws.eu",
+  "127.0.0.1",
+];
+
+/**
+ * The permission flags for `deno run` / `deno compile`, for the user whose environment `env` is:
+ * read and write only `~/.aws` (and the folders of `AWS_CONFIG_FILE` and
+ * `AWS_SHARED_CREDENTIALS_FILE` when set), network only to the AWS SSO endpoints, loopback and
+ * the hosts of `AWS_ENDPOINT_URL*`, environment only {@linkcode ENV_VARS}, programs only
+ * {@linkcode PROGRAMS} of the OS and the `BROWSER` command, no prompt, and `--quiet` (Deno's own
+ * notes, such as a missing `xdg-open`, would otherwise reach stderr on every call).
+ *
+ * @param env reads an environment variable
+ * @param os `linux`, `darwin` or `windows`
+ * @returns the flags, e.g. `["--quiet", "--no-prompt", "--allow-read=/home/u/.aws", …]`
+ */
+export function permissionFlags(env: (name: string) => string | undefined, os: string): string[] {
+  const dirs = new Set([resolve(homeDir(env), ".aws")]);
+  for (const name of ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]) {
+    const file = env(name);
+    if (file) dirs.add(dirname(resolve(file.replace(/^~(?=$|[/\\])/, homeDir(env)))));
+  }
+  const hosts = new Set(HOSTS);
+  for (const name of ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"]) {
+    const url = env(name);
+    if (url) {
+      try {
+        hosts.add(new URL(url).host);
+      } catch {
+        // An unparsable URL fails later with a clear message from the client.
+      }
+    }
+  }
+  const programs = new Set(PROGRAMS[os] ?? PROGRAMS.linux);
+  const browser = env("BROWSER")?.split(":")[0]?.trim().split(/\s+/)[0];
+  if (browser) programs.add(browser);
+  const paths = [...dirs].join(",");
+  return [
+    "--quiet",
+    "--no-prompt",
+    `--allow-read=${paths}`,
+    `--allow-write=${paths}`,
+    `--allow-env=${ENV_VARS.join(",")}`,
+    `--allow-net=${[...hosts].join(",")}`,
+    `--allow-run=${[...programs].join(",")}`,
+    "--allow-sys=osRelease",
+  ];
+}

@@ -1,0 +1,55 @@
+/**
+ * Errors as the user sees them: one line naming what failed, a `hint:` line saying what to do,
+ * exit code 1 (2 for usage errors), and a stack trace only with `--debug`.
+ *
+ * @module
+ */
+
+import { SsoError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.trim();
+}
+
+/**
+ * Prints an error on stderr and returns the exit code.
+ *
+ * @param runtime stderr
+ * @param err what was thrown
+ * @param debug print the stack and causes too
+ * @returns 2 for usage errors, 1 otherwise
+ */
+export function reportError(runtime: Runtime, err: unknown, debug: boolean): number {
+  let message: string;
+  let hint: string | undefined;
+  let code = 1;
+  if (err instanceof SsoError) {
+    message = err.message;
+    hint = err.hint;
+    if (err.code === "USAGE") code = 2;
+  } else if (err instanceof SyntaxError) {
+    message = firstLine(err.message);
+    hint = "fix the file at that line; nothing was written";
+  } else if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+    const notCapable = err instanceof Deno.errors.NotCapable;
+    message = `Permission denied: ${firstLine(err.message).replace(/, run again with.*$/, "")}`;
+    hint = notCapable
+      ? "this build of aws-sso may only touch ~/.aws, the AWS SSO endpoints and a browser " +
+        "opener; see Permissions in the README"
+      : "check the owner and mode of the file or folder";
+  } else {
+    message = `Unexpected error: ${firstLine(err instanceof Error ? err.message : String(err))}`;
+    hint = debug ? undefined : "run again with --debug for details";
+  }
+  runtime.stderr.write(`aws-sso: ${message}\n${hint ? `hint: ${hint}\n` : ""}`);
+  if (debug) {
+    let cause: unknown = err;
+    while (cause instanceof Error) {
+      runtime.stderr.write(`${cause.stack ?? cause.message}\n`);
+      cause = cause.cause;
+      if (cause) runtime.stderr.write("caused by: ");
+    }
+  }
+  return code;
+}

@@ -1,0 +1,149 @@
+/**
+ * Discovery (`-d`): a `[profile ACCOUNTID-ROLENAME]` with a `credential_process` line that calls
+ * this program, for every role the user can reach.
+ *
+ * @module
+ */
+
+import { configFilePath, loadAwsFile, profileNames, profileSectionName } from "../config/aws_files.ts";
+import { IniDocument } from "../config/ini_document.ts";
+import type { SsoProfile } from "../config/resolve_sso_profile.ts";
+import { partition } from "../endpoints.ts";
+import { withLock } from "../files/lock.ts";
+import { writeFileSafely } from "../files/write_file_safely.ts";
+import { discover, type DiscoveredRole } from "../portal/discover.ts";
+import { DEFAULT_PROFILE_TEMPLATE, discoveredProfileName } from "../portal/profile_name.ts";
+import { formatRoleArn } from "../portal/role_arn.ts";
+import type { Runtime } from "../runtime.ts";
+import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
+import { lineDiff } from "./line_diff.ts";
+import { permissionFlags } from "./permissions.ts";
+import { selfCommand, shellQuote } from "./self_command.ts";
+
+/** The key that marks a profile written by discovery; its value is the SSO profile used. */
+export const DISCOVERED_MARKER = "aws_sso_discovered_from";
+
+/** Options of {@linkcode writeDiscoveredProfiles}. */
+export interface WriteDiscoveredOptions extends GetSsoTokenOptions {
+  /** Profile name template (default `{account_id}-{role_name}`). */
+  template?: string;
+  /** Print the diff on stdout and write nothing. */
+  dryRun?: boolean;
+  /** Remove profiles an earlier discovery from this SSO profile wrote that are no longer granted. */
+  prune?: boolean;
+}
+
+/** Whether an existing profile may be rewritten: ours, or one with no SSO keys whose process is ours. */
+function mayUpdate(keys: Record<string, string>, ssoProfile: string): boolean {
+  if (keys[DISCOVERED_MARKER] !== undefined) return keys[DISCOVERED_MARKER] === ssoProfile;
+  if (Object.keys(keys).some((k) => k.startsWith("sso_"))) return false;
+  const process = keys["credential_process"];
+  return process === undefined || /aws[-_]sso/.test(process);
+}
+
+/**
+ * The `credential_process` value that gets `role` through `profile`.
+ *
+ * @param runtime how this program runs, and env for the permission flags
+ * @param profile the SSO profile
+ * @param role the role
+ * @returns the command line, quoted for both `sh` and `shlex`
+ */
+export function credentialProcessLine(
+  runtime: Runtime,
+  profile: SsoProfile,
+  role: DiscoveredRole,
+): string {
+  const arn = formatRoleArn(partition(profile.ssoRegion), role.accountId, role.roleName);
+  return [
+    ...selfCommand(runtime.program, permissionFlags(runtime.env, runtime.os)),
+    "-p",
+    profile.profileName,
+    "-r",
+    arn,
+    "-ext",
+  ].map(shellQuote).join(" ");
+}
+
+/**
+ * Discovers every role and writes one profile per role into the config file, under a lock,
+ * changing only what it must: a second run leaves the file byte-identical. Profiles that the
+ * user wrote by hand (with `sso_*` keys, or another `credential_process`) are left alone.
+ *
+ * @param runtime the runtime
+ * @param profile the SSO profile
+ * @param options template, dry run, prune and sign-in policy
+ * @returns the exit code
+ */
+export async function writeDiscoveredProfiles(
+  runtime: Runtime,
+  profile: SsoProfile,
+  options: WriteDiscoveredOptions,
+): Promise<number> {
+  const progress = runtime.stderr.isTerminal
+    ? (done: number, total: number) =>
+      runtime.stderr.write(`\rListing roles: ${done}/${total} accounts${done === total ? "\n" : ""}`)
+    : undefined;
+  const roles = await discover(runtime, profile, {
+    ...options,
+    ...(progress ? { onProgress: progress } : {}),
+  });
+  const template = options.template ?? DEFAULT_PROFILE_TEMPLATE;
+  const path = configFilePath(runtime.env);
+  const counts = { added: 0, updated: 0, unchanged: 0, pruned: 0, skipped: [] as string[] };
+  await withLock(runtime, `${path}.lock`, async () => {
+    const file = await loadAwsFile(runtime, "config");
+    const doc = file.doc;
+    const wanted = new Set<string>();
+    for (const role of roles) {
+      const name = discoveredProfileName(template, role);
+      if (name === profile.profileName || wanted.has(name)) {
+        counts.skipped.push(name);
+        continue;
+      }
+      wanted.add(name);
+      const section = profileSectionName(name, "config");
+      const existing = doc.lookup({ type: "profile", name });
+      if (existing && !mayUpdate(existing.toRecord(), profile.profileName)) {
+        counts.skipped.push(name);
+        continue;
+      }
+      const before = existing ? JSON.stringify(existing.toRecord()) : undefined;
+      doc.set(section, "credential_process", credentialProcessLine(runtime, profile, role));
+      if (profile.region !== undefined) doc.set(section, "region", profile.region);
+      doc.set(section, DISCOVERED_MARKER, profile.profileName);
+      const after = JSON.stringify(doc.lookup({ type: "profile", name })!.toRecord());
+      if (before === undefined) counts.added++;
+      else if (before === after) counts.unchanged++;
+      else counts.updated++;
+    }
+    if (options.prune) {
+      for (const name of profileNames(doc)) {
+        const keys = doc.lookup({ type: "profile", name })?.toRecord();
+        if (keys?.[DISCOVERED_MARKER] === profile.profileName && !wanted.has(name)) {
+          doc.removeSection(profileSectionName(name, "config"));
+          counts.pruned++;
+        }
+      }
+    }
+    const text = doc.toString();
+    if (options.dryRun) {
+      runtime.stdout.write(lineDiff(file.text, text));
+      return;
+    }
+    if (text === file.text) return;
+    await writeFileSafely(runtime, path, text, {
+      validate: (t) => void IniDocument.parse(t, { file: path, kind: "config" }),
+    });
+  });
+  const accounts = new Set(roles.map((r) => r.accountId)).size;
+  runtime.stderr.write(
+    `${options.dryRun ? "Would write" : "Wrote"} ${path}: ${roles.length} roles in ${accounts} ` +
+      `accounts; ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged` +
+      `${options.prune ? `, ${counts.pruned} pruned` : ""}` +
+      `${counts.skipped.length ? `, ${counts.skipped.length} left alone (written by hand: ${
+        counts.skipped.slice(0, 3).join(", ")
+      }${counts.skipped.length > 3 ? ", …" : ""})` : ""}\n`,
+  );
+  return 0;
+}

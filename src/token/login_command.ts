@@ -1,0 +1,41 @@
+/**
+ * `login()`: sign in now, whatever the cache holds, and store the token where the AWS CLI and the
+ * SDKs find it.
+ *
+ * @module
+ */
+
+import type { SsoProfile } from "../config/resolve_sso_profile.ts";
+import type { Runtime } from "../runtime.ts";
+import { getSsoToken } from "./get_sso_token.ts";
+import type { SignInOptions } from "./login.ts";
+import type { SsoToken } from "./sso_token.ts";
+
+/** Options of {@linkcode login}. */
+export interface LoginOptions extends SignInOptions {
+  /** Sign in natively, or through `aws sso login` (default `"native"`). */
+  loginWith?: "native" | "aws";
+}
+
+/**
+ * Signs in to a profile's SSO session (browser PKCE for sso-session profiles, device code for
+ * legacy ones or where no browser can be opened) and writes the token to `~/.aws/sso/cache` in
+ * the AWS CLI's format, under the session lock.
+ *
+ * @param runtime the runtime
+ * @param profile the SSO profile
+ * @param options flow choices
+ * @returns the new token
+ * @throws {SsoError} `LOGIN_FAILED` or `LOGIN_TIMEOUT`
+ * @example
+ * ```ts ignore
+ * const token = await login(runtime, profile, { useDeviceCode: true });
+ * ```
+ */
+export function login(
+  runtime: Runtime,
+  profile: SsoProfile,
+  options: LoginOptions = {},
+): Promise<SsoToken> {
+  return getSsoToken(runtime, profile, { ...options, login: "auto", force: true });
+}

@@ -1,0 +1,397 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { SsoError } from "../../src/errors.ts";
+import { denoFileSystem } from "../../src/deno_runtime.ts";
+import { withLock } from "../../src/files/lock.ts";
+import type { FileSystem, Runtime } from "../../src/runtime.ts";
+import { type TestRuntime, testRuntime, withTmpDir } from "../helpers.ts";
+
+const posix = Deno.build.os !== "windows";
+const LOCKER = new URL("./_locker_child.ts", import.meta.url).pathname;
+
+/** A test runtime whose `sleep` moves the injected clock instead of waiting. */
+function fastRuntime(home: string, overrides: Partial<Runtime> = {}): TestRuntime {
+  const runtime: TestRuntime = testRuntime({
+    home,
+    overrides: {
+      sleep(ms) {
+        runtime.advance(ms);
+        return Promise.resolve();
+      },
+      ...overrides,
+    },
+  });
+  return runtime;
+}
+
+/** Writes a lock file as another holder would, last touched at `mtimeMs`. */
+async function plantLock(
+  path: string,
+  record: { pid: number; host: string; id: string },
+  mtimeMs: number,
+): Promise<void> {
+  await Deno.writeTextFile(path, JSON.stringify({ ...record, createdAt: "2026-01-01T00:00:00Z" }));
+  await Deno.utime(path, new Date(mtimeMs), new Date(mtimeMs));
+}
+
+/** The names in a folder other than `keep`, sorted. */
+async function litter(folder: string, ...keep: string[]): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(folder)) {
+    if (!keep.includes(entry.name)) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+/** A pid that is certainly dead: that of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), { args: ["--version"], stdout: "null" }).spawn();
+  await child.status;
+  return child.pid;
+}
+
+/** A child running `_locker_child.ts`, with its stdout collected. */
+interface Locker {
+  process: Deno.ChildProcess;
+  /** Resolves once the child has printed `line`. */
+  waitFor(line: string): Promise<void>;
+  /** Everything it printed, once it has exited. */
+  finished(): Promise<{ code: number; stdout: string }>;
+}
+
+/** Starts `_locker_child.ts` with `args`. */
+function startLocker(folder: string, args: string[]): Locker {
+  const process = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      `--allow-read=${folder}`,
+      `--allow-write=${folder}`,
+      "--allow-run",
+      "--allow-sys=hostname",
+      LOCKER,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "null",
+    stdin: "null",
+  }).spawn();
+  let stdout = "";
+  const collected = (async () => {
+    for await (const chunk of process.stdout.pipeThrough(new TextDecoderStream())) stdout += chunk;
+  })();
+  return {
+    process,
+    async waitFor(line) {
+      const deadline = Date.now() + 20_000;
+      while (!stdout.split("\n").includes(line)) {
+        if (Date.now() > deadline) throw new Error(`the child never printed ${line}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    async finished() {
+      const { code } = await process.status;
+      await collected;
+      return { code, stdout };
+    },
+  };
+}
+
+/** Runs `processes` children that each increment the counter `times` times; the final count. */
+async function countInChildren(
+  folder: string,
+  processes: number,
+  times: number,
+  how: "lock" | "nolock",
+): Promise<number> {
+  const lockPath = join(folder, "counter.lock");
+  const counterPath = join(folder, "counter");
+  const goPath = join(folder, "go");
+  const lockers = Array.from(
+    { length: processes },
+    () => startLocker(folder, ["count", lockPath, counterPath, String(times), goPath, how]),
+  );
+  await Promise.all(lockers.map((l) => l.waitFor("ready")));
+  await Deno.writeTextFile(goPath, "");
+  for (const result of await Promise.all(lockers.map((l) => l.finished()))) {
+    assert.equal(result.code, 0, `a child failed: ${result.stdout}`);
+  }
+  return Number(await Deno.readTextFile(counterPath));
+}
+
+Deno.test("withLock() runs fn under a lock file and removes it afterwards", async () => {
+  await using tmp = await withTmpDir();
+  const runtime = testRuntime({ home: tmp.path });
+  const lockPath = join(tmp.path, "sso", "cache", "abc.lock");
+  const result = await withLock(runtime, lockPath, async () => {
+    const record = JSON.parse(await Deno.readTextFile(lockPath));
+    assert.equal(record.pid, Deno.pid);
+    assert.equal(record.host, runtime.hostname);
+    assert.equal(record.createdAt, new Date(runtime.now()).toISOString());
+    assert.match(record.id, /^[0-9a-f]{24}$/);
+    if (posix) {
+      assert.equal((await Deno.stat(lockPath)).mode! & 0o777, 0o600);
+      assert.equal((await Deno.stat(join(tmp.path, "sso"))).mode! & 0o777, 0o700);
+    }
+    return 42;
+  });
+  assert.equal(result, 42);
+  assert.deepEqual(await litter(join(tmp.path, "sso", "cache")), []);
+});
+
+Deno.test("withLock() releases the lock when fn throws", async () => {
+  await using tmp = await withTmpDir();
+  const runtime = testRuntime({ home: tmp.path });
+  const lockPath = join(tmp.path, "x.lock");
+  await assert.rejects(
+    withLock(runtime, lockPath, () => Promise.reject(new Error("login failed"))),
+    /login failed/,
+  );
+  assert.deepEqual(await litter(tmp.path), []);
+  assert.equal(await withLock(runtime, lockPath, () => Promise.resolve("again")), "again");
+});
+
+Deno.test("withLock() excludes concurrent callers in one process", async () => {
+  await using tmp = await withTmpDir();
+  const runtime = testRuntime({ home: tmp.path });
+  const lockPath = join(tmp.path, "x.lock");
+  let inside = 0;
+  let most = 0;
+  await Promise.all(Array.from({ length: 5 }, () =>
+    withLock(runtime, lockPath, async () => {
+      most = Math.max(most, ++inside);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      inside--;
+    })));
+  assert.equal(most, 1);
+});
+
+Deno.test({
+  name: "withLock() excludes other processes: 10 processes × 20 increments count to 200",
+  ignore: !posix,
+  async fn() {
+    await using tmp = await withTmpDir();
+    assert.equal(await countInChildren(tmp.path, 10, 20, "lock"), 200);
+    assert.deepEqual(await litter(tmp.path, "counter", "go"), []);
+  },
+});
+
+Deno.test({
+  name: "withLock() is what makes the count right: without it the same processes lose updates",
+  ignore: !posix,
+  async fn() {
+    await using tmp = await withTmpDir();
+    const count = await countInChildren(tmp.path, 10, 20, "nolock");
+    assert.ok(count < 200, `no update was lost without the lock (count ${count})`);
+  },
+});
+
+Deno.test({
+  name: "withLock() takes over at once a lock whose holder was killed",
+  ignore: !posix,
+  async fn() {
+    await using tmp = await withTmpDir();
+    const lockPath = join(tmp.path, "token.lock");
+    const holder = startLocker(tmp.path, ["hold", lockPath]);
+    await holder.waitFor("locked");
+    holder.process.kill("SIGKILL");
+    await holder.finished();
+    const held = JSON.parse(await Deno.readTextFile(lockPath));
+    assert.equal(held.pid, holder.process.pid);
+
+    const runtime = testRuntime({ home: tmp.path, overrides: { now: () => Date.now() } });
+    const start = performance.now();
+    const latency = await withLock(runtime, lockPath, () => Promise.resolve(performance.now() - start));
+    assert.ok(latency < 500, `took ${latency.toFixed(1)} ms to take over a dead holder's lock`);
+    assert.deepEqual(await litter(tmp.path), []);
+  },
+});
+
+Deno.test("withLock() judges a lock stale by its holder's pid on this host, else by age", async (t) => {
+  const staleMs = 15_000;
+  const cases: [string, { pid: "dead" | "alive"; host: "here" | "elsewhere" | "garbage" }, number][] =
+    [
+      ["a dead holder on this host is taken over at once", { pid: "dead", host: "here" }, 0],
+      ["a live holder that stopped touching it waits out staleMs", { pid: "alive", host: "here" }, staleMs],
+      ["a holder on another host is judged by age only", { pid: "dead", host: "elsewhere" }, staleMs],
+      ["an unreadable lock is judged by age only", { pid: "dead", host: "garbage" }, staleMs],
+    ];
+  for (const [name, holder, waits] of cases) {
+    await t.step(name, async () => {
+      await using tmp = await withTmpDir();
+      const runtime = fastRuntime(tmp.path, { isAlive: (pid) => pid === Deno.pid });
+      const lockPath = join(tmp.path, "x.lock");
+      const start = runtime.now();
+      if (holder.host === "garbage") {
+        await Deno.writeTextFile(lockPath, "{\"pid\":");
+        await Deno.utime(lockPath, new Date(start), new Date(start));
+      } else {
+        await plantLock(lockPath, {
+          pid: holder.pid === "dead" ? 99999 : Deno.pid,
+          host: holder.host === "here" ? runtime.hostname : "other-host",
+          id: "0123abcd",
+        }, start);
+      }
+      const waited = await withLock(runtime, lockPath, () => Promise.resolve(runtime.now() - start));
+      assert.ok(waited >= waits, `took over after ${waited} ms`);
+      assert.ok(waited <= waits + 100, `took over only after ${waited} ms`);
+      assert.deepEqual(await litter(tmp.path), []);
+    });
+  }
+});
+
+Deno.test("withLock() lets only one of two waiters take over a stale lock", async () => {
+  await using tmp = await withTmpDir();
+  const lockPath = join(tmp.path, "x.lock");
+  // Both waiters read the stale lock before either acts on it: the race the claim file settles.
+  let reads = 0;
+  let bothRead: () => void = () => {};
+  const barrier = new Promise<void>((resolve) => bothRead = resolve);
+  const removals: string[] = [];
+  const fs: FileSystem = {
+    ...denoFileSystem,
+    async readTextFile(path) {
+      const text = await denoFileSystem.readTextFile(path);
+      if (path === lockPath && text?.includes("5ta1e") && ++reads <= 2) {
+        if (reads === 2) bothRead();
+        await barrier;
+      }
+      return text;
+    },
+    async remove(path) {
+      if (path === lockPath) removals.push(JSON.parse(await Deno.readTextFile(path)).id);
+      await denoFileSystem.remove(path);
+    },
+  };
+  const runtime = testRuntime({ home: tmp.path, overrides: { fs, isAlive: (pid) => pid === Deno.pid } });
+  await plantLock(lockPath, { pid: 99999, host: runtime.hostname, id: "5ta1e" }, runtime.now());
+
+  let inside = 0;
+  let most = 0;
+  const work = () =>
+    withLock(runtime, lockPath, async () => {
+      most = Math.max(most, ++inside);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      inside--;
+    });
+  await Promise.all([work(), work()]);
+
+  assert.equal(reads >= 2, true);
+  assert.equal(most, 1);
+  assert.equal(removals.filter((id) => id === "5ta1e").length, 1, `removed: ${removals}`);
+  assert.equal(removals.length, 3); // the stale lock and the two winners' own, on release
+  assert.deepEqual(await litter(tmp.path), []);
+});
+
+Deno.test({
+  name: "withLock() lets one of many processes at a time take over a dead holder's lock",
+  ignore: !posix,
+  async fn() {
+    await using tmp = await withTmpDir();
+    const runtime = testRuntime({ home: tmp.path });
+    await plantLock(
+      join(tmp.path, "counter.lock"),
+      { pid: await deadPid(), host: runtime.hostname, id: "dead0001" },
+      Date.now(),
+    );
+    assert.equal(await countInChildren(tmp.path, 8, 1, "lock"), 8);
+    assert.deepEqual(await litter(tmp.path, "counter", "go"), []);
+  },
+});
+
+Deno.test("withLock() takes over a claim left by a taker killed mid-take-over", async () => {
+  await using tmp = await withTmpDir();
+  const runtime = fastRuntime(tmp.path, { isAlive: (pid) => pid === Deno.pid });
+  const lockPath = join(tmp.path, "x.lock");
+  await plantLock(lockPath, { pid: 99998, host: runtime.hostname, id: "aaaa" }, runtime.now());
+  await plantLock(
+    `${lockPath}.aaaa.claim`,
+    { pid: 99999, host: runtime.hostname, id: "bbbb" },
+    runtime.now(),
+  );
+  const start = runtime.now();
+  const waited = await withLock(runtime, lockPath, () => Promise.resolve(runtime.now() - start));
+  assert.ok(waited < 1_000, `took ${waited} ms`);
+  assert.deepEqual(await litter(tmp.path), []);
+});
+
+Deno.test("withLock() heartbeat keeps a long holder's lock from being taken over", async () => {
+  await using tmp = await withTmpDir();
+  const runtime = testRuntime({ home: tmp.path, overrides: { now: () => Date.now() } });
+  const lockPath = join(tmp.path, "x.lock");
+  const staleMs = 300;
+  const events: string[] = [];
+  const touched: number[] = [];
+  const holder = withLock(runtime, lockPath, async () => {
+    events.push("holder in");
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      touched.push((await Deno.stat(lockPath)).mtime!.getTime());
+    }
+    events.push("holder out");
+  }, { staleMs });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const waiter = withLock(runtime, lockPath, () => {
+    events.push("waiter in");
+    return Promise.resolve();
+  }, { staleMs });
+  await Promise.all([holder, waiter]);
+  // 1 s held, more than three times staleMs, and never taken over.
+  assert.deepEqual(events, ["holder in", "holder out", "waiter in"]);
+  assert.ok(touched.every((t, i) => i === 0 || t > touched[i - 1]!), `mtimes: ${touched}`);
+  assert.equal(runtime.err(), "");
+});
+
+Deno.test("withLock() gives LOCK_TIMEOUT naming the lock path when it stays held", async () => {
+  await using tmp = await withTmpDir();
+  const runtime = fastRuntime(tmp.path);
+  const lockPath = join(tmp.path, "x.lock");
+  const record = { pid: Deno.pid, host: runtime.hostname, id: "1ive" };
+  await plantLock(lockPath, record, runtime.now());
+  const before = await Deno.readTextFile(lockPath);
+  const start = runtime.now();
+  await assert.rejects(
+    withLock(runtime, lockPath, () => Promise.resolve(), { timeoutMs: 5_000, staleMs: 60_000 }),
+    (err) => {
+      assert.ok(err instanceof SsoError);
+      assert.equal(err.code, "LOCK_TIMEOUT");
+      assert.match(err.message, new RegExp(`^Cannot lock ${lockPath}: still held by pid ${Deno.pid}`));
+      assert.equal(err.hint, `remove ${lockPath} if no aws-sso is running`);
+      return true;
+    },
+  );
+  const waited = runtime.now() - start;
+  assert.ok(waited >= 5_000 && waited < 5_200, `gave up after ${waited} ms`);
+  assert.equal(await Deno.readTextFile(lockPath), before);
+  assert.match(runtime.err(), new RegExp(`^aws-sso: waiting for ${lockPath} by pid ${Deno.pid}`));
+});
+
+Deno.test("withLock() does not remove on release a lock that was taken over meanwhile", async () => {
+  await using tmp = await withTmpDir();
+  const runtime = testRuntime({ home: tmp.path });
+  const lockPath = join(tmp.path, "x.lock");
+  const usurper = JSON.stringify({ pid: 1, host: "other-host", createdAt: "x", id: "fe11" });
+  await withLock(runtime, lockPath, async () => {
+    // What a take-over does: the stale file goes, a new holder's file comes.
+    await Deno.remove(lockPath);
+    await Deno.writeTextFile(lockPath, usurper, { createNew: true });
+  });
+  assert.equal(await Deno.readTextFile(lockPath), usurper);
+  assert.deepEqual(await litter(tmp.path, "x.lock"), []);
+});
+
+Deno.test("withLock() fails with FILE_ERROR when the lock cannot be created", async () => {
+  await using tmp = await withTmpDir();
+  const fs: FileSystem = {
+    ...denoFileSystem,
+    writeFile: () => Promise.reject(new Deno.errors.PermissionDenied("Permission denied (os error 13)")),
+  };
+  const runtime = testRuntime({ home: tmp.path, overrides: { fs } });
+  const lockPath = join(tmp.path, "x.lock");
+  await assert.rejects(withLock(runtime, lockPath, () => Promise.resolve()), (err) => {
+    assert.ok(err instanceof SsoError);
+    assert.equal(err.code, "FILE_ERROR");
+    assert.equal(err.message, `Cannot lock ${lockPath}: permission denied`);
+    return true;
+  });
+});
