@@ -9,6 +9,7 @@ import { configFilePath, loadAwsFile, profileNames, profileSectionName } from ".
 import { IniDocument } from "../config/ini_document.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { partition } from "../endpoints.ts";
+import { SsoError } from "../errors.ts";
 import { withLock } from "../files/lock.ts";
 import { writeFileSafely } from "../files/write_file_safely.ts";
 import { discover, type DiscoveredRole } from "../portal/discover.ts";
@@ -84,11 +85,18 @@ export async function writeDiscoveredProfiles(
     ? (done: number, total: number) =>
       runtime.stderr.write(`\rListing roles: ${done}/${total} accounts${done === total ? "\n" : ""}`)
     : undefined;
+  const template = options.template ?? DEFAULT_PROFILE_TEMPLATE;
+  try {
+    discoveredProfileName(template, { accountId: "111122223333", roleName: "Role" });
+  } catch (err) {
+    throw new SsoError("USAGE", `Invalid --profile-name: ${(err as Error).message}`, {
+      hint: "use {account_id}, {account_name} and {role_name}",
+    });
+  }
   const roles = await discover(runtime, profile, {
     ...options,
     ...(progress ? { onProgress: progress } : {}),
   });
-  const template = options.template ?? DEFAULT_PROFILE_TEMPLATE;
   const path = configFilePath(runtime.env);
   const counts = { added: 0, updated: 0, unchanged: 0, pruned: 0, skipped: [] as string[] };
   await withLock(runtime, `${path}.lock`, async () => {
@@ -96,7 +104,14 @@ export async function writeDiscoveredProfiles(
     const doc = file.doc;
     const wanted = new Set<string>();
     for (const role of roles) {
-      const name = discoveredProfileName(template, role);
+      let name: string;
+      try {
+        name = discoveredProfileName(template, role);
+      } catch {
+        // A name no AWS tool could use (`default`, `__proto__`): leave that role out.
+        counts.skipped.push(`${role.accountId}/${role.roleName}`);
+        continue;
+      }
       if (name === profile.profileName || wanted.has(name)) {
         counts.skipped.push(name);
         continue;

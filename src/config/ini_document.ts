@@ -111,18 +111,41 @@ interface Entry {
   parts: string[] | null;
   /** Blank lines seen since the last part, added only if another continuation follows. */
   blanks: number;
+  /** Whether the key line's value is empty, so continuation lines make a nested sub-section. */
+  nested: boolean;
 }
 
-/** A header and every line up to the next header; the preamble has no header. */
+/**
+ * A header and every line up to the next header; the preamble has no header. The block keeps
+ * its text as one string: lines are split out only when the block is edited.
+ */
 interface Block {
   /** The header name; `undefined` for the lines before the first header. */
   name: string | undefined;
-  /** The lines, each with its own line ending. */
-  raw: string[];
+  /** The block's text, line endings included. */
+  text: string;
+  /** How many lines the text has. */
+  lineCount: number;
   /** The key entries in file order. */
   entries: Entry[];
-  /** Entries by lowercased key. */
-  keys: Map<string, Entry>;
+  /** Entries by lowercased key, built on first use (see {@linkcode keysOf}). */
+  keys: Map<string, Entry> | undefined;
+}
+
+/** A block's entries by lowercased key. */
+function keysOf(block: Block): Map<string, Entry> {
+  if (block.keys) return block.keys;
+  const keys = new Map<string, Entry>();
+  for (const entry of block.entries) keys.set(entry.lower, entry);
+  return (block.keys = keys);
+}
+
+/** Whether a block has a key; cheaper than a map for the few keys of most sections. */
+function hasKey(block: Block, lower: string): boolean {
+  const entries = block.entries;
+  if (entries.length > 8) return keysOf(block).has(lower);
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.lower === lower) return true;
+  return false;
 }
 
 /** Whether a UTF-16 code unit is whitespace for Python's `str.strip()` and `re` `\s`. */
@@ -232,26 +255,6 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-/** The most common line ending of the lines, `\n` when there is none. */
-function dominantEol(lines: readonly string[], hasCr: boolean): string {
-  if (!hasCr) return "\n";
-  let lf = 0;
-  let crlf = 0;
-  let cr = 0;
-  for (const line of lines) {
-    const n = line.length;
-    if (line.charCodeAt(n - 1) === 10) {
-      if (line.charCodeAt(n - 2) === 13) crlf++;
-      else lf++;
-    } else if (line.charCodeAt(n - 1) === 13) {
-      cr++;
-    }
-  }
-  if (crlf > lf && crlf >= cr) return "\r\n";
-  if (cr > lf && cr > crlf) return "\r";
-  return "\n";
-}
-
 /**
  * Python's `shlex.split(s)` (POSIX mode, no comments), or `undefined` where it raises
  * `ValueError` (an unclosed quote or a trailing backslash).
@@ -352,15 +355,17 @@ function syntaxError(file: string, line: number, detail: string): SyntaxError {
   return new SyntaxError(`Cannot parse ${file}: line ${line}: ${detail}`);
 }
 
-/** What {@linkcode parseLines} found. */
+/** What {@linkcode parseText} found. */
 interface Parsed {
   preamble: Block;
   blocks: Block[];
+  /** The most common line ending, `\n` when there is none. */
+  eol: string;
 }
 
 /** Builds an empty block. */
 function newBlock(name: string | undefined): Block {
-  return { name, raw: [], entries: [], keys: new Map() };
+  return { name, text: "", lineCount: 0, entries: [], keys: undefined };
 }
 
 /** Fixes a finished entry's value: continuation parts joined with `\n`, then right-stripped. */
@@ -370,111 +375,114 @@ function finish(entry: Entry | undefined): void {
   entry.parts = null;
 }
 
-/**
- * Checks that a nested sub-section value can be split as botocore's `_parse_nested` does.
- *
- * @returns the 0-based index (within the block) of the first line that cannot, or -1
- */
-function badNestedLine(block: Block, entry: Entry): number {
-  if (!entry.value.startsWith("\n")) return -1;
-  for (let i = entry.start + 1; i <= entry.end; i++) {
-    const line = block.raw[i]!;
-    if (isBlank(line) || isComment(line)) continue;
-    for (const piece of pySplitLines(pyStrip(stripEol(line)))) {
-      if (pyStrip(piece) !== "" && !piece.includes("=")) return i;
-    }
-  }
-  return -1;
+/** Whether a nested sub-section line splits as botocore's `_parse_nested` needs (with `=`). */
+function nestedLineOk(content: string): boolean {
+  return pySplitLines(content).every((piece) => pyStrip(piece) === "" || piece.includes("="));
 }
 
 /**
- * Runs configparser's line loop over lines, grouping them into blocks.
+ * Runs configparser's line loop (Python 3's `RawConfigParser._read` with botocore's settings)
+ * over a text, cutting it into blocks at each header. Lines end at `\r\n`, `\n` or a lone `\r`
+ * (Python's universal newlines).
  *
- * @param lines the lines, with their line endings
- * @param firstLine the 1-based number of `lines[0]` in the file, for messages
+ * @param text the text, without a byte order mark
+ * @param firstLine the 1-based number of the text's first line in the file, for messages
  * @param file the file name for messages
  * @throws {SyntaxError} where configparser or botocore raise
  */
-function parseLines(lines: readonly string[], firstLine: number, file: string): Parsed {
+function parseText(text: string, firstLine: number, file: string): Parsed {
+  const n = text.length;
+  const hasCr = text.indexOf("\r") >= 0;
   const preamble = newBlock(undefined);
   const blocks: Block[] = [];
   const seen = new Set<string>();
   const defaultKeys = new Set<string>();
-  let block = preamble;
-  let blockStart = 0;
-  let entry: Entry | undefined;
-  let indentLevel = 0;
-  let nestedError = -1;
-  let nestedKey = "";
   /** Bad sub-section lines of `[DEFAULT]`: botocore only splits them where they leak in. */
   const deferred: Array<[number, string]> = [];
-  const checkNested = () => {
-    if (entry === undefined || nestedError >= 0) return;
-    const bad = badNestedLine(block, entry);
-    if (bad < 0) return;
-    if (block.name === DEFAULTS) {
-      deferred.push([blockStart + bad, entry.lower]);
+  let nestedError = -1;
+  let nestedKey = "";
+  let block = preamble;
+  let blockFrom = 0;
+  let inBlock = 0;
+  let entry: Entry | undefined;
+  let indentLevel = 0;
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  let lineNo = firstLine - 1;
+  let pos = 0;
+  while (pos < n) {
+    // Work on indexes into the text: slicing out every line would double the parse time.
+    const from = pos;
+    let stop: number;
+    if (!hasCr) {
+      const nl = text.indexOf("\n", from);
+      stop = nl < 0 ? n : nl;
+      pos = nl < 0 ? n : nl + 1;
+      if (nl >= 0) lf++;
     } else {
-      nestedError = blockStart + bad;
-      nestedKey = entry.lower;
+      let j = from;
+      let c = 0;
+      while (j < n && (c = text.charCodeAt(j)) !== 10 && c !== 13) j++;
+      stop = j;
+      if (j >= n) pos = n;
+      else if (c === 13 && text.charCodeAt(j + 1) === 10) (pos = j + 2), crlf++;
+      else (pos = j + 1), c === 13 ? cr++ : lf++;
     }
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    // Work on indexes into the line: slicing every line would double the parse time.
-    const stop = textEnd(line);
-    let first = 0;
-    while (first < stop && isPySpace(line.charCodeAt(first))) first++;
+    lineNo++;
+    const line = inBlock++;
+    let first = from;
+    while (first < stop && isPySpace(text.charCodeAt(first))) first++;
     if (first === stop) {
       if (entry !== undefined) entry.blanks++;
-      block.raw.push(line);
       continue;
     }
-    const c = line.charCodeAt(first);
-    if (c === 35 || c === 59) {
-      block.raw.push(line);
-      continue;
-    }
+    const c = text.charCodeAt(first);
+    if (c === 35 || c === 59) continue;
     let last = stop - 1;
-    while (isPySpace(line.charCodeAt(last))) last--;
-    if (entry !== undefined && first > indentLevel) {
+    while (isPySpace(text.charCodeAt(last))) last--;
+    if (entry !== undefined && first - from > indentLevel) {
+      const part = text.slice(first, last + 1);
       if (entry.parts === null) entry.parts = [entry.value];
       for (; entry.blanks > 0; entry.blanks--) entry.parts.push("");
-      entry.parts.push(line.slice(first, last + 1));
-      entry.end = block.raw.length;
-      block.raw.push(line);
+      entry.parts.push(part);
+      entry.end = line;
+      if (entry.nested && !nestedLineOk(part)) {
+        if (block.name === DEFAULTS) deferred.push([lineNo, entry.lower]);
+        else if (nestedError < 0) [nestedError, nestedKey] = [lineNo, entry.lower];
+      }
       continue;
     }
-    indentLevel = first;
-    const lineNo = firstLine + i;
+    indentLevel = first - from;
     if (c === 91) {
-      const close = line.lastIndexOf("]", last);
+      const close = text.lastIndexOf("]", last);
       if (close <= first) throw syntaxError(file, lineNo, 'section header has no closing "]"');
       if (close === first + 1) throw syntaxError(file, lineNo, 'empty section name "[]"');
-      const name = line.slice(first + 1, close);
+      const name = text.slice(first + 1, close);
       if (name !== DEFAULTS) {
         if (seen.has(name)) throw syntaxError(file, lineNo, `duplicate section [${name}]`);
         seen.add(name);
       }
       finish(entry);
-      checkNested();
       entry = undefined;
+      block.text = text.slice(blockFrom, from);
+      block.lineCount = line;
       block = newBlock(name);
-      blockStart = i;
       blocks.push(block);
-      block.raw.push(line);
+      blockFrom = from;
+      inBlock = 1;
       continue;
     }
     let d = first;
     for (; d <= last; d++) {
-      const x = line.charCodeAt(d);
+      const x = text.charCodeAt(d);
       if (x === 61 || x === 58) break;
     }
     if (d > last) d = -1;
     let keyEnd = d;
-    while (keyEnd > first && isPySpace(line.charCodeAt(keyEnd - 1))) keyEnd--;
+    while (keyEnd > first && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
     if (block.name === undefined) {
-      const what = d > first ? `key "${line.slice(first, keyEnd)}"` : "text";
+      const what = d > first ? `key "${text.slice(first, keyEnd)}"` : "text";
       throw syntaxError(file, lineNo, `${what} before the first section header`);
     }
     if (d < 0) {
@@ -484,37 +492,33 @@ function parseLines(lines: readonly string[], firstLine: number, file: string): 
         'no "=" or ":" in a line that is not a section header, a comment or an indented continuation',
       );
     }
-    if (d === first) throw syntaxError(file, lineNo, `missing key before "${line[d]}"`);
-    const key = line.slice(first, keyEnd);
+    if (d === first) throw syntaxError(file, lineNo, `missing key before "${text[d]}"`);
+    const key = text.slice(first, keyEnd);
     const lower = key.toLowerCase();
-    if (block.keys.has(lower) || (block.name === DEFAULTS && defaultKeys.has(lower))) {
+    if (hasKey(block, lower) || (block.name === DEFAULTS && defaultKeys.has(lower))) {
       throw syntaxError(file, lineNo, `duplicate key "${lower}" in section [${block.name}]`);
     }
     if (block.name === DEFAULTS) defaultKeys.add(lower);
     finish(entry);
-    checkNested();
     let v = d + 1;
-    while (v <= last && isPySpace(line.charCodeAt(v))) v++;
-    const start = block.raw.length;
-    entry = { key, lower, start, end: start, value: line.slice(v, last + 1), parts: null, blanks: 0 };
+    while (v <= last && isPySpace(text.charCodeAt(v))) v++;
+    const value = text.slice(v, last + 1);
+    entry = { key, lower, start: line, end: line, value, parts: null, blanks: 0, nested: value === "" };
     block.entries.push(entry);
-    block.keys.set(lower, entry);
-    block.raw.push(line);
+    block.keys?.set(lower, entry);
   }
   finish(entry);
-  checkNested();
+  block.text = text.slice(blockFrom);
+  block.lineCount = inBlock;
   for (const [line, key] of deferred) {
     if (nestedError >= 0) break;
-    if (blocks.some((b) => b.name !== DEFAULTS && !b.keys.has(key))) [nestedError, nestedKey] = [line, key];
+    if (blocks.some((b) => b.name !== DEFAULTS && !hasKey(b, key))) [nestedError, nestedKey] = [line, key];
   }
   if (nestedError >= 0) {
-    throw syntaxError(
-      file,
-      firstLine + nestedError,
-      `no "=" in a line of the sub-section "${nestedKey}"`,
-    );
+    throw syntaxError(file, nestedError, `no "=" in a line of the sub-section "${nestedKey}"`);
   }
-  return { preamble, blocks };
+  const eol = crlf > lf && crlf >= cr ? "\r\n" : cr > lf && cr > crlf ? "\r" : "\n";
+  return { preamble, blocks, eol };
 }
 
 /** Throws a `TypeError` if text holds a line break. */
@@ -642,17 +646,11 @@ export class IniDocument {
   #starts: Map<Block, number> | undefined;
   #defaults: Map<string, Entry> | undefined;
 
-  private constructor(
-    file: string,
-    kind: AwsFileKind,
-    bom: boolean,
-    eol: string,
-    parsed: Parsed,
-  ) {
+  private constructor(file: string, kind: AwsFileKind, bom: boolean, parsed: Parsed) {
     this.file = file;
     this.kind = kind;
     this.bom = bom;
-    this.eol = eol;
+    this.eol = parsed.eol;
     this.#preamble = parsed.preamble;
     this.#blocks = parsed.blocks;
   }
@@ -692,10 +690,7 @@ export class IniDocument {
     const kind = options.kind ?? "config";
     const file = options.file ?? `the ${kind} file`;
     const bom = text.startsWith(BOM);
-    const body = bom ? text.slice(1) : text;
-    const lines = splitLines(body);
-    const eol = dominantEol(lines, body.includes("\r"));
-    return new IniDocument(file, kind, bom, eol, parseLines(lines, 1, file));
+    return new IniDocument(file, kind, bom, parseText(bom ? text.slice(1) : text, 1, file));
   }
 
   /**
@@ -713,9 +708,8 @@ export class IniDocument {
    * ```
    */
   toString(): string {
-    const parts: string[] = this.bom ? [BOM] : [];
-    for (const line of this.#preamble.raw) parts.push(line);
-    for (const block of this.#blocks) for (const line of block.raw) parts.push(line);
+    const parts: string[] = [this.bom ? BOM : "", this.#preamble.text];
+    for (const block of this.#blocks) parts.push(block.text);
     return parts.join("");
   }
 
@@ -862,23 +856,26 @@ export class IniDocument {
     if (!this.hasSection(section)) this.addSection(section);
     const group = this.#group(section);
     const lower = key.toLowerCase();
-    const block = (section === DEFAULTS ? group.find((b) => b.keys.has(lower)) : undefined) ??
+    const block = (section === DEFAULTS ? group.find((b) => hasKey(b, lower)) : undefined) ??
       group[group.length - 1]!;
-    const entry = block.keys.get(lower);
+    const entry = keysOf(block).get(lower);
+    const lines = splitLines(block.text);
     if (entry) {
-      const line = replaceValue(block.raw[entry.start]!, value) + eolOf(block.raw[entry.end]!);
-      block.raw.splice(entry.start, entry.end - entry.start + 1, line);
+      const line = replaceValue(lines[entry.start]!, value) + eolOf(lines[entry.end]!);
+      lines.splice(entry.start, entry.end - entry.start + 1, line);
     } else {
       const last = block.entries[block.entries.length - 1];
       const at = last ? last.end + 1 : 1;
-      let indent = last ? leadingSpace(block.raw[last.start]!) : "";
+      let indent = last ? leadingSpace(lines[last.start]!) : "";
+      // An indented next header must not turn into a continuation of the new key.
       const next = this.#blocks[this.#blocks.indexOf(block) + 1];
-      if (next && indentOf(next.raw[0]!) > indent.length) indent = leadingSpace(next.raw[0]!);
-      const before = block.raw[at - 1]!;
-      if (eolOf(before) === "") block.raw[at - 1] = before + this.eol;
-      block.raw.splice(at, 0, `${indent}${key} =${value === "" ? "" : " "}${value}${this.eol}`);
+      const nextHeader = next ? firstLine(next.text) : "";
+      if (indentOf(nextHeader) > indent.length) indent = leadingSpace(nextHeader);
+      const before = lines[at - 1]!;
+      if (eolOf(before) === "") lines[at - 1] = before + this.eol;
+      lines.splice(at, 0, `${indent}${key} =${value === "" ? "" : " "}${value}${this.eol}`);
     }
-    this.#reparse(block);
+    this.#reparse(block, lines);
   }
 
   /**
@@ -903,12 +900,13 @@ export class IniDocument {
     const group = this.#group(section);
     const lower = key.toLowerCase();
     const block = section === DEFAULTS
-      ? group.find((b) => b.keys.has(lower))
+      ? group.find((b) => hasKey(b, lower))
       : group[group.length - 1];
-    const entry = block?.keys.get(lower);
+    const entry = block && keysOf(block).get(lower);
     if (!block || !entry) return false;
-    block.raw.splice(entry.start, entry.end - entry.start + 1);
-    this.#reparse(block);
+    const lines = splitLines(block.text);
+    lines.splice(entry.start, entry.end - entry.start + 1);
+    this.#reparse(block, lines);
     return true;
   }
 
@@ -937,13 +935,16 @@ export class IniDocument {
     checkSectionName(name);
     if (this.hasSection(name)) return false;
     const tail = this.#blocks[this.#blocks.length - 1] ?? this.#preamble;
-    const n = tail.raw.length;
+    const lines = splitLines(tail.text);
+    const n = lines.length;
     if (n > 0) {
-      if (eolOf(tail.raw[n - 1]!) === "") tail.raw[n - 1] += this.eol;
-      if (!isBlank(tail.raw[n - 1]!)) tail.raw.push(this.eol);
+      if (eolOf(lines[n - 1]!) === "") lines[n - 1] += this.eol;
+      if (!isBlank(lines[n - 1]!)) lines.push(this.eol);
+      this.#reparse(tail, lines);
     }
     const block = newBlock(name);
-    block.raw.push(`[${name}]${this.eol}`);
+    block.text = `[${name}]${this.eol}`;
+    block.lineCount = 1;
     this.#blocks.push(block);
     const id = identityOf(name, this.kind);
     const index = this.#index();
@@ -988,33 +989,37 @@ export class IniDocument {
     const k = this.#blocks.indexOf(block);
     const prev = this.#blocks[k - 1] ?? this.#preamble;
     const next = this.#blocks[k + 1];
+    const above = splitLines(prev.text);
+    const own = splitLines(block.text);
     // Comment lines directly above the header belong to it if a blank line or the file start
     // precedes them.
-    let c0 = prev.raw.length;
-    while (c0 > 0 && isComment(prev.raw[c0 - 1]!)) c0--;
-    if (c0 < prev.raw.length && (c0 === 0 ? prev === this.#preamble : isBlank(prev.raw[c0 - 1]!))) {
-      prev.raw.splice(c0);
+    let c0 = above.length;
+    while (c0 > 0 && isComment(above[c0 - 1]!)) c0--;
+    if (c0 < above.length && (c0 === 0 ? prev === this.#preamble : isBlank(above[c0 - 1]!))) {
+      above.splice(c0);
     }
     // Comment lines directly above the next header stay with it.
     const last = block.entries[block.entries.length - 1];
-    let keep = block.raw.length;
+    let keep = own.length;
     if (next) {
       const floor = last ? last.end + 1 : 1;
-      while (keep > floor && isComment(block.raw[keep - 1]!)) keep--;
+      while (keep > floor && isComment(own[keep - 1]!)) keep--;
     }
-    prev.raw.push(...block.raw.slice(keep));
+    above.push(...own.slice(keep));
     if (!next) {
-      let end = prev.raw.length;
-      while (end > 0 && isBlank(prev.raw[end - 1]!)) end--;
-      prev.raw.splice(end);
+      let end = above.length;
+      while (end > 0 && isBlank(above[end - 1]!)) end--;
+      above.splice(end);
     } else if (prev.entries.length > 0) {
+      // Entries of prev are still valid: only lines after its last entry changed.
       const prevLast = prev.entries[prev.entries.length - 1]!;
-      if (indentOf(next.raw[0]!) > indentOf(prev.raw[prevLast.start]!)) {
-        next.raw[0] = next.raw[0]!.slice(leadingSpace(next.raw[0]!).length);
+      const header = firstLine(next.text);
+      if (indentOf(header) > indentOf(above[prevLast.start]!)) {
+        this.#reparse(next, [header.slice(leadingSpace(header).length), ...splitLines(next.text).slice(1)]);
       }
     }
     this.#blocks.splice(k, 1);
-    this.#reparse(prev);
+    this.#reparse(prev, above);
   }
 
   /** The blocks botocore maps to the same thing as this header name, in file order. */
@@ -1040,7 +1045,7 @@ export class IniDocument {
     if (this.#defaults) return this.#defaults;
     const merged = new Map<string, Entry>();
     for (const block of this.#blocks) {
-      if (block.name === DEFAULTS) for (const [k, e] of block.keys) merged.set(k, e);
+      if (block.name === DEFAULTS) for (const e of block.entries) merged.set(e.lower, e);
     }
     return (this.#defaults = merged);
   }
@@ -1049,10 +1054,10 @@ export class IniDocument {
   #lineOf(block: Block): number {
     if (!this.#starts) {
       const starts = new Map<Block, number>();
-      let line = this.#preamble.raw.length + 1;
+      let line = this.#preamble.lineCount + 1;
       for (const b of this.#blocks) {
         starts.set(b, line);
-        line += b.raw.length;
+        line += b.lineCount;
       }
       this.#starts = starts;
     }
@@ -1065,15 +1070,17 @@ export class IniDocument {
     return new SectionView(
       block.name!,
       this.#lineOf(block),
-      block.keys,
+      keysOf(block),
       defaults && defaults.size > 0 ? defaults : undefined,
     );
   }
 
-  /** Re-reads one block after an edit. Edits never add a header, so it stays one block. */
-  #reparse(block: Block): void {
-    const { preamble, blocks } = parseLines(block.raw, 1, this.file);
+  /** Replaces a block's lines and re-reads it. Edits never add a header, so it stays one block. */
+  #reparse(block: Block, lines: readonly string[]): void {
+    block.text = lines.join("");
+    const { preamble, blocks } = parseText(block.text, 1, this.file);
     const fresh = block.name === undefined ? preamble : blocks[0]!;
+    block.lineCount = fresh.lineCount;
     block.entries = fresh.entries;
     block.keys = fresh.keys;
     this.#changed();
@@ -1084,6 +1091,12 @@ export class IniDocument {
     this.#starts = undefined;
     this.#defaults = undefined;
   }
+}
+
+/** The first line of a text, with its line ending. */
+function firstLine(text: string): string {
+  const match = /^[^\r\n]*(?:\r\n|\r|\n)?/.exec(text);
+  return match ? match[0] : text;
 }
 
 /** The leading whitespace of a line. */

@@ -52,7 +52,7 @@ export async function discover(
     now: runtime.now,
     sleep: runtime.sleep,
   });
-  const limited = { ...options, limiter };
+  const limited = { maxRetryMs: 60_000, ...options, limiter };
   const accounts = await listAccounts(runtime, profile, limited);
   let done = 0;
   const perAccount = await mapWithConcurrency(accounts, options.concurrency ?? 8, async (a) => {

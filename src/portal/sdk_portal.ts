@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-sso";
 import type { PortalApi, PortalClientOptions } from "./portal_api.ts";
 
-/** Builds a portal client; retries are ours (see `call_with_retry.ts`), so the SDK makes one attempt. */
+/** Builds a portal client; retries are ours (see `rate_limiter.ts`), so the SDK makes one attempt. */
 export function sdkPortal(options: PortalClientOptions): PortalApi {
   const client = new SSOClient({
     region: options.region,

@@ -49,7 +49,7 @@ export async function withSsoToken<T>(
   const portal = await portalFor(runtime, profile);
   const attempt = (accessToken: string) =>
     callWithRetry(() => call(portal, accessToken), {
-      maxAttempts: 10,
+      maxAttempts: 15,
       baseDelayMs: 200,
       maxDelayMs: 5_000,
       maxTotalMs: options.maxRetryMs ?? 30_000,
