@@ -162,11 +162,14 @@ export function denoRuntime(): Runtime {
     spawn,
     isAlive(pid) {
       try {
+        // Signal 0 would be ideal; SIGCONT is harmless to a running process.
         Deno.kill(pid, "SIGCONT");
         return true;
       } catch (err) {
-        // EPERM: the process exists but belongs to someone else.
-        return err instanceof Deno.errors.PermissionDenied;
+        // Only ESRCH proves the process is gone. EPERM (someone else's process) and NotCapable
+        // (the scoped build may not signal other processes) say nothing: assume it is alive,
+        // and let the lock's age decide.
+        return !(err instanceof Deno.errors.NotFound);
       }
     },
     program: {

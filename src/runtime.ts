@@ -133,7 +133,9 @@ export interface Runtime {
   /** The terminal behind stdin. */
   terminal: Terminal;
   /** Serves HTTP on 127.0.0.1, on an ephemeral port (the PKCE redirect). */
-  serveLoopback(handler: (request: Request) => Response | Promise<Response>): Promise<LoopbackServer>;
+  serveLoopback(
+    handler: (request: Request) => Response | Promise<Response>,
+  ): Promise<LoopbackServer>;
   /** Builds an SSO portal client (loaded lazily). */
   portal(options: PortalClientOptions): Promise<PortalApi>;
   /** Builds an SSO OIDC client (loaded lazily). */

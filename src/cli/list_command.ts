@@ -39,11 +39,17 @@ export async function listCommand(
   } else if (runtime.stdout.isTerminal) {
     const width = (key: "accountId" | "accountName" | "roleName", title: string) =>
       Math.max(title.length, ...rows.map((r) => r[key].length));
-    const w = [width("accountId", "ACCOUNT"), width("accountName", "NAME"), width("roleName", "ROLE")];
+    const w = [
+      width("accountId", "ACCOUNT"),
+      width("accountName", "NAME"),
+      width("roleName", "ROLE"),
+    ];
     const line = (a: string, b: string, c: string, d: string) =>
       `${a.padEnd(w[0]!)}  ${b.padEnd(w[1]!)}  ${c.padEnd(w[2]!)}  ${d}`.trimEnd() + "\n";
     runtime.stdout.write(line("ACCOUNT", "NAME", "ROLE", "ROLE ARN"));
-    for (const r of rows) runtime.stdout.write(line(r.accountId, r.accountName, r.roleName, r.roleArn));
+    for (const r of rows) {
+      runtime.stdout.write(line(r.accountId, r.accountName, r.roleName, r.roleArn));
+    }
   } else {
     for (const r of rows) {
       runtime.stdout.write(`${r.accountId}\t${r.accountName}\t${r.roleName}\t${r.roleArn}\n`);

@@ -5,28 +5,21 @@
  * @module
  */
 
+// Only what the credential_process hot path needs is imported here; every other mode loads its
+// code when it runs, so `-ext` with cached credentials starts little more than Deno itself.
 import { loadSsoProfile } from "../config/load_sso_profile.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { SsoError } from "../errors.ts";
 import { cachedRoleCredentials } from "../portal/cached_role_credentials.ts";
-import { discover } from "../portal/discover.ts";
 import type { RoleRef } from "../portal/get_role_credentials.ts";
 import { parseRoleArn } from "../portal/role_arn.ts";
-import { defaultEnvFormat, renderEnv } from "../render/render_env.ts";
 import { renderProcess } from "../render/render_process.ts";
 import { isoSeconds } from "../role_credentials.ts";
 import type { Runtime } from "../runtime.ts";
-import { getSsoToken, type GetSsoTokenOptions } from "../token/get_sso_token.ts";
-import { logout } from "../token/logout.ts";
-import { HELP } from "./help.ts";
-import { listCommand } from "./list_command.ts";
+import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { type Flags, parseFlags } from "./parse_flags.ts";
-import { readRecent, rememberRecent } from "./recent_roles.ts";
-import { chooseRole, orderRoles } from "./role_chooser.ts";
 import { reportError } from "./report_error.ts";
 import { VERSION } from "./version.ts";
-import { writeCredentialsProfile } from "./write_credentials_profile.ts";
-import { writeDiscoveredProfiles } from "./write_discovered_profiles.ts";
 
 /**
  * Runs aws-sso with command-line arguments.
@@ -40,7 +33,7 @@ export async function main(args: string[], runtime: Runtime): Promise<number> {
   try {
     flags = parseFlags(args);
     if (flags.help) {
-      runtime.stdout.write(HELP);
+      runtime.stdout.write((await import("./help.ts")).HELP);
       return 0;
     }
     if (flags.version) {
@@ -88,6 +81,7 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
   const profile = await loadSsoProfile(runtime, profileName);
   const options = tokenOptions(flags, profileName);
   if (flags.logout) {
+    const { logout } = await import("../token/logout.ts");
     const removed = await logout(runtime, profile);
     runtime.stderr.write(
       removed ? `Signed out of ${profile.startUrl}\n` : `Not signed in to ${profile.startUrl}\n`,
@@ -96,14 +90,19 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
   }
   const role = roleFromFlags(flags);
   if (flags.login) {
+    const { getSsoToken } = await import("../token/get_sso_token.ts");
     const token = await getSsoToken(runtime, profile, { ...options, login: "auto", force: true });
     runtime.stderr.write(
       `Signed in to ${profile.startUrl} until ${isoSeconds(token.expiresAt)}\n`,
     );
     if (!role && !flags.env && !flags.discover && !flags.list) return 0;
   }
-  if (flags.list) return await listCommand(runtime, profile, options, flags.json);
+  if (flags.list) {
+    const { listCommand } = await import("./list_command.ts");
+    return await listCommand(runtime, profile, options, flags.json);
+  }
   if (flags.discover) {
+    const { writeDiscoveredProfiles } = await import("./write_discovered_profiles.ts");
     return await writeDiscoveredProfiles(runtime, profile, {
       ...options,
       dryRun: flags.dryRun,
@@ -116,12 +115,14 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
   if (flags.external) {
     runtime.stdout.write(renderProcess(creds));
   } else if (flags.env) {
+    const { defaultEnvFormat, renderEnv } = await import("../render/render_env.ts");
     runtime.stdout.write(renderEnv(creds, {
       format: flags.format ?? defaultEnvFormat(runtime.env, runtime.os),
       ...(profile.region !== undefined ? { region: profile.region } : {}),
     }));
   } else {
     const section = flags.writeProfile ?? "default";
+    const { writeCredentialsProfile } = await import("./write_credentials_profile.ts");
     const path = await writeCredentialsProfile(runtime, section, creds);
     runtime.stderr.write(
       `Wrote credentials for ${chosen.roleName} in account ${chosen.accountId} to [${section}] ` +
@@ -136,10 +137,15 @@ async function chooseInteractively(
   profile: SsoProfile,
   options: GetSsoTokenOptions,
 ): Promise<RoleRef> {
+  const { chooseRole, orderRoles } = await import("./role_chooser.ts");
   if (!runtime.terminal.isTerminal || !runtime.stderr.isTerminal) {
     // Fail before any network call: there is nobody to choose.
     return await chooseRole(runtime, []);
   }
+  const [{ discover }, { readRecent, rememberRecent }] = await Promise.all([
+    import("../portal/discover.ts"),
+    import("./recent_roles.ts"),
+  ]);
   const roles = await discover(runtime, profile, options);
   const picked = await chooseRole(runtime, orderRoles(roles, await readRecent(runtime)));
   await rememberRecent(runtime, picked);

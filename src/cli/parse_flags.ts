@@ -4,7 +4,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { SsoError } from "../errors.ts";
 
 /** The env output formats. */
@@ -45,6 +44,79 @@ const LEGACY: Record<string, string> = {
   "-ext": "--external-source",
 };
 
+/** Every option: its type and short letter. */
+const OPTIONS: Record<string, { type: "string" | "boolean"; short?: string }> = {
+  profile: { type: "string", short: "p" },
+  rolearn: { type: "string", short: "r" },
+  account: { type: "string" },
+  role: { type: "string" },
+  env_vars: { type: "boolean" },
+  "env-vars": { type: "boolean" },
+  format: { type: "string" },
+  "external-source": { type: "boolean" },
+  "discover-roles": { type: "boolean", short: "d" },
+  "profile-name": { type: "string" },
+  "dry-run": { type: "boolean" },
+  prune: { type: "boolean" },
+  list: { type: "boolean" },
+  json: { type: "boolean" },
+  "write-profile": { type: "string" },
+  login: { type: "boolean" },
+  logout: { type: "boolean" },
+  "no-login": { type: "boolean" },
+  "use-device-code": { type: "boolean" },
+  "no-browser": { type: "boolean" },
+  "login-with": { type: "string" },
+  debug: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+};
+
+const SHORT: Record<string, string> = Object.fromEntries(
+  Object.entries(OPTIONS).flatMap(([name, o]) => (o.short ? [[o.short, name]] : [])),
+);
+
+/**
+ * Reads `--name`, `--name=value`, `--name value`, `-x`, `-x value` and `-xvalue`, as
+ * `node:util`'s `parseArgs` does in strict mode (written out because loading `node:util` costs a
+ * noticeable part of the credential_process start-up).
+ */
+function scan(args: string[]): Record<string, string | boolean | undefined> {
+  const values: Record<string, string | boolean | undefined> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith("--") && arg.length > 2) {
+      const eq = arg.indexOf("=");
+      name = arg.slice(2, eq < 0 ? undefined : eq);
+      if (eq >= 0) inline = arg.slice(eq + 1);
+    } else if (arg.startsWith("-") && arg.length > 1 && arg !== "--") {
+      name = SHORT[arg[1]!];
+      if (name === undefined) throw usage(`Unknown option '${arg}'`);
+      if (arg.length > 2) {
+        if (OPTIONS[name]!.type === "boolean") throw usage(`Unknown option '${arg}'`);
+        inline = arg.slice(2).replace(/^=/, "");
+      }
+    } else {
+      throw usage(`Unexpected argument '${arg}'`);
+    }
+    const option = Object.hasOwn(OPTIONS, name) ? OPTIONS[name] : undefined;
+    if (!option) throw usage(`Unknown option '${arg}'`);
+    if (option.type === "boolean") {
+      if (inline !== undefined) throw usage(`Option '--${name}' does not take a value`);
+      values[name] = true;
+      continue;
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined || (inline === undefined && value.startsWith("-") && value !== "-")) {
+      throw usage(`Option '--${name}' needs a value`);
+    }
+    values[name] = value;
+  }
+  return values;
+}
+
 function usage(message: string): SsoError {
   return new SsoError("USAGE", message, { hint: "see aws-sso --help" });
 }
@@ -57,48 +129,13 @@ function usage(message: string): SsoError {
  * @throws {SsoError} `USAGE` for unknown flags, missing values and conflicting modes
  */
 export function parseFlags(args: string[]): Flags {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: args.map((a) => LEGACY[a] ?? a),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        profile: { type: "string", short: "p" },
-        rolearn: { type: "string", short: "r" },
-        account: { type: "string" },
-        role: { type: "string" },
-        env_vars: { type: "boolean" },
-        "env-vars": { type: "boolean" },
-        format: { type: "string" },
-        "external-source": { type: "boolean" },
-        "discover-roles": { type: "boolean", short: "d" },
-        "profile-name": { type: "string" },
-        "dry-run": { type: "boolean" },
-        prune: { type: "boolean" },
-        list: { type: "boolean" },
-        json: { type: "boolean" },
-        "write-profile": { type: "string" },
-        login: { type: "boolean" },
-        logout: { type: "boolean" },
-        "no-login": { type: "boolean" },
-        "use-device-code": { type: "boolean" },
-        "no-browser": { type: "boolean" },
-        "login-with": { type: "string" },
-        debug: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean" },
-      },
-    });
-  } catch (err) {
-    throw usage((err as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, ""));
-  }
-  const v = parsed.values;
-  const format = v.format;
+  const v = scan(args.map((a) => LEGACY[a] ?? a));
+  const str = (key: string) => typeof v[key] === "string" ? v[key] as string : undefined;
+  const format = str("format");
   if (format !== undefined && !(ENV_FORMATS as readonly string[]).includes(format)) {
     throw usage(`Unknown --format "${format}": use one of ${ENV_FORMATS.join(", ")}`);
   }
-  const loginWith = v["login-with"] ?? "native";
+  const loginWith = str("login-with") ?? "native";
   if (loginWith !== "native" && loginWith !== "aws") {
     throw usage(`Unknown --login-with "${loginWith}": use native or aws`);
   }
@@ -119,14 +156,20 @@ export function parseFlags(args: string[]): Flags {
     debug: !!v.debug,
     help: !!v.help,
     version: !!v.version,
-    ...(v.profile !== undefined ? { profile: v.profile } : {}),
-    ...(v.rolearn !== undefined ? { roleArn: v.rolearn } : {}),
-    ...(v.account !== undefined ? { account: v.account } : {}),
-    ...(v.role !== undefined ? { role: v.role } : {}),
     ...(format !== undefined ? { format: format as EnvFormat } : {}),
-    ...(v["profile-name"] !== undefined ? { profileName: v["profile-name"] } : {}),
-    ...(v["write-profile"] !== undefined ? { writeProfile: v["write-profile"] } : {}),
   };
+  const strings = [
+    ["profile", "profile"],
+    ["roleArn", "rolearn"],
+    ["account", "account"],
+    ["role", "role"],
+    ["profileName", "profile-name"],
+    ["writeProfile", "write-profile"],
+  ] as const;
+  for (const [key, name] of strings) {
+    const value = str(name);
+    if (value !== undefined) flags[key] = value;
+  }
   const modes = [flags.env, flags.external, flags.discover, flags.list, flags.logout]
     .filter(Boolean).length;
   if (modes > 1) throw usage("Choose one of -env, -ext, -d, --list and --logout");

@@ -83,6 +83,6 @@ export function permissionFlags(env: (name: string) => string | undefined, os: s
     `--allow-env=${ENV_VARS.join(",")}`,
     `--allow-net=${[...hosts].join(",")}`,
     `--allow-run=${[...programs].join(",")}`,
-    "--allow-sys=osRelease",
+    "--allow-sys=osRelease,hostname",
   ];
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { homeDir } from "../config/home_dir.ts";
 import { writeFileSafely } from "../files/write_file_safely.ts";
 import type { Runtime } from "../runtime.ts";

@@ -149,7 +149,9 @@ export function renderChooser(state: ChooserState, rows: number, columns: number
     const r = matches[i]!;
     const mark = i === state.cursor ? ">" : " ";
     const name = (r.accountName ?? "").slice(0, nameWidth).padEnd(nameWidth);
-    lines.push(`${mark} ${name}  ${r.accountId.padEnd(idWidth)}  ${r.roleName}`.slice(0, columns - 1));
+    lines.push(
+      `${mark} ${name}  ${r.accountId.padEnd(idWidth)}  ${r.roleName}`.slice(0, columns - 1),
+    );
   }
   if (matches.length === 0) lines.push("  (no match)");
   return lines;
@@ -163,16 +165,23 @@ export function renderChooser(state: ChooserState, rows: number, columns: number
  * @returns the chosen role
  * @throws {SsoError} `NO_TERMINAL` when stdin or stderr is not a terminal, `USAGE` when cancelled
  */
-export async function chooseRole(runtime: Runtime, items: DiscoveredRole[]): Promise<DiscoveredRole> {
+export async function chooseRole(
+  runtime: Runtime,
+  items: DiscoveredRole[],
+): Promise<DiscoveredRole> {
   if (!runtime.terminal.isTerminal || !runtime.stderr.isTerminal) {
     throw new SsoError("NO_TERMINAL", "No role given, and no terminal to choose one on", {
       hint: "add -r ROLE_ARN (or --account ID --role NAME); --list shows what you can use",
     });
   }
   if (items.length === 0) {
-    throw new SsoError("NOT_FOUND", "No account or role is assigned to you in IAM Identity Center", {
-      hint: "ask your administrator to assign you a permission set",
-    });
+    throw new SsoError(
+      "NOT_FOUND",
+      "No account or role is assigned to you in IAM Identity Center",
+      {
+        hint: "ask your administrator to assign you a permission set",
+      },
+    );
   }
   let state: ChooserState = { items, query: "", cursor: 0 };
   const { rows: termRows, columns } = runtime.terminal.size();

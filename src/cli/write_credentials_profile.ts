@@ -9,10 +9,7 @@ import { credentialsFilePath, loadAwsFile, profileSectionName } from "../config/
 import { IniDocument } from "../config/ini_document.ts";
 import { withLock } from "../files/lock.ts";
 import { writeFileSafely } from "../files/write_file_safely.ts";
-import {
-  credentialsIniValues,
-  STALE_CREDENTIALS_KEYS,
-} from "../render/render_credentials_ini.ts";
+import { credentialsIniValues, STALE_CREDENTIALS_KEYS } from "../render/render_credentials_ini.ts";
 import type { RoleCredentials } from "../role_credentials.ts";
 import type { Runtime } from "../runtime.ts";
 

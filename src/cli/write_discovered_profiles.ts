@@ -5,7 +5,12 @@
  * @module
  */
 
-import { configFilePath, loadAwsFile, profileNames, profileSectionName } from "../config/aws_files.ts";
+import {
+  configFilePath,
+  loadAwsFile,
+  profileNames,
+  profileSectionName,
+} from "../config/aws_files.ts";
 import { IniDocument } from "../config/ini_document.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { partition } from "../endpoints.ts";
@@ -83,7 +88,9 @@ export async function writeDiscoveredProfiles(
 ): Promise<number> {
   const progress = runtime.stderr.isTerminal
     ? (done: number, total: number) =>
-      runtime.stderr.write(`\rListing roles: ${done}/${total} accounts${done === total ? "\n" : ""}`)
+      runtime.stderr.write(
+        `\rListing roles: ${done}/${total} accounts${done === total ? "\n" : ""}`,
+      )
     : undefined;
   const template = options.template ?? DEFAULT_PROFILE_TEMPLATE;
   try {
@@ -156,9 +163,13 @@ export async function writeDiscoveredProfiles(
     `${options.dryRun ? "Would write" : "Wrote"} ${path}: ${roles.length} roles in ${accounts} ` +
       `accounts; ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged` +
       `${options.prune ? `, ${counts.pruned} pruned` : ""}` +
-      `${counts.skipped.length ? `, ${counts.skipped.length} left alone (written by hand: ${
-        counts.skipped.slice(0, 3).join(", ")
-      }${counts.skipped.length > 3 ? ", …" : ""})` : ""}\n`,
+      `${
+        counts.skipped.length
+          ? `, ${counts.skipped.length} left alone (written by hand: ${
+            counts.skipped.slice(0, 3).join(", ")
+          }${counts.skipped.length > 3 ? ", …" : ""})`
+          : ""
+      }\n`,
   );
   return 0;
 }

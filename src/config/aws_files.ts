@@ -6,7 +6,12 @@
  */
 
 import { expandHome } from "./home_dir.ts";
-import { type AwsFileKind, IniDocument, parseSectionName, type SectionRef } from "./ini_document.ts";
+import {
+  type AwsFileKind,
+  IniDocument,
+  parseSectionName,
+  type SectionRef,
+} from "./ini_document.ts";
 import type { Runtime } from "../runtime.ts";
 
 /** Reads an environment variable, e.g. `runtime.env`. */
@@ -118,7 +123,13 @@ export async function loadAwsFile(
   const path = kind === "config" ? configFilePath(runtime.env) : credentialsFilePath(runtime.env);
   const read = await runtime.fs.readTextFile(path);
   const text = read ?? "";
-  return { kind, path, exists: read !== null, text, doc: IniDocument.parse(text, { file: path, kind }) };
+  return {
+    kind,
+    path,
+    exists: read !== null,
+    text,
+    doc: IniDocument.parse(text, { file: path, kind }),
+  };
 }
 
 /**
@@ -253,7 +264,9 @@ function shlexQuote(s: string): string {
 export function sectionName(ref: SectionRef, kind: AwsFileKind): string {
   const { type, name } = ref;
   if (name === "" || /[\r\n]/.test(name)) {
-    throw new TypeError(`Invalid ${type} name ${JSON.stringify(name)}: it is empty or holds a line break`);
+    throw new TypeError(
+      `Invalid ${type} name ${JSON.stringify(name)}: it is empty or holds a line break`,
+    );
   }
   if (kind === "credentials") {
     if (type !== "profile") {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 
 /**
  * The home folder: `HOME`, then `USERPROFILE`, then `HOMEDRIVE` + `HOMEPATH`.

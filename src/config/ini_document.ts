@@ -503,7 +503,16 @@ function parseText(text: string, firstLine: number, file: string): Parsed {
     let v = d + 1;
     while (v <= last && isPySpace(text.charCodeAt(v))) v++;
     const value = text.slice(v, last + 1);
-    entry = { key, lower, start: line, end: line, value, parts: null, blanks: 0, nested: value === "" };
+    entry = {
+      key,
+      lower,
+      start: line,
+      end: line,
+      value,
+      parts: null,
+      blanks: 0,
+      nested: value === "",
+    };
     block.entries.push(entry);
     block.keys?.set(lower, entry);
   }
@@ -512,7 +521,9 @@ function parseText(text: string, firstLine: number, file: string): Parsed {
   block.lineCount = inBlock;
   for (const [line, key] of deferred) {
     if (nestedError >= 0) break;
-    if (blocks.some((b) => b.name !== DEFAULTS && !hasKey(b, key))) [nestedError, nestedKey] = [line, key];
+    if (blocks.some((b) => b.name !== DEFAULTS && !hasKey(b, key))) {
+      [nestedError, nestedKey] = [line, key];
+    }
   }
   if (nestedError >= 0) {
     throw syntaxError(file, nestedError, `no "=" in a line of the sub-section "${nestedKey}"`);
@@ -539,7 +550,9 @@ function checkKey(key: string): void {
     throw new TypeError(`Invalid key "${key}": it is empty or has leading or trailing whitespace`);
   }
   if (/[=:]/.test(key) || /^[[#;]/.test(key)) {
-    throw new TypeError(`Invalid key "${key}": it contains "=" or ":" or starts with "[", "#" or ";"`);
+    throw new TypeError(
+      `Invalid key "${key}": it contains "=" or ":" or starts with "[", "#" or ";"`,
+    );
   }
 }
 
@@ -583,7 +596,11 @@ class SectionView implements IniSection {
 
   keys(): string[] {
     const keys = [...this.#own.keys()];
-    if (this.#defaults) for (const k of this.#defaults.keys()) if (!this.#own.has(k)) keys.push(k);
+    if (this.#defaults) {
+      for (const k of this.#defaults.keys()) {
+        if (!this.#own.has(k)) keys.push(k);
+      }
+    }
     return keys;
   }
 
@@ -1015,7 +1032,10 @@ export class IniDocument {
       const prevLast = prev.entries[prev.entries.length - 1]!;
       const header = firstLine(next.text);
       if (indentOf(header) > indentOf(above[prevLast.start]!)) {
-        this.#reparse(next, [header.slice(leadingSpace(header).length), ...splitLines(next.text).slice(1)]);
+        this.#reparse(next, [
+          header.slice(leadingSpace(header).length),
+          ...splitLines(next.text).slice(1),
+        ]);
       }
     }
     this.#blocks.splice(k, 1);
@@ -1045,7 +1065,7 @@ export class IniDocument {
     if (this.#defaults) return this.#defaults;
     const merged = new Map<string, Entry>();
     for (const block of this.#blocks) {
-      if (block.name === DEFAULTS) for (const e of block.entries) merged.set(e.lower, e);
+      if (block.name === DEFAULTS) { for (const e of block.entries) merged.set(e.lower, e); }
     }
     return (this.#defaults = merged);
   }
@@ -1076,7 +1096,12 @@ export class IniDocument {
   }
 
   /** Replaces a block's lines and re-reads it. Edits never add a header, so it stays one block. */
-  #reparse(block: Block, lines: readonly string[]): void {
+  #reparse(block: Block, lines: string[]): void {
+    // A line ending in a lone CR next to an empty LF line would fuse into one CRLF ending; such
+    // a neighbourhood can only come from an edit, so give the empty line a CR ending instead.
+    for (let i = 1; i < lines.length; i++) {
+      if (lines[i] === "\n" && eolOf(lines[i - 1]!) === "\r") lines[i] = "\r";
+    }
     block.text = lines.join("");
     const { preamble, blocks } = parseText(block.text, 1, this.file);
     const fresh = block.name === undefined ? preamble : blocks[0]!;

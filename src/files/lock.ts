@@ -13,7 +13,7 @@ import type { Runtime } from "../runtime.ts";
 export interface WithLockOptions {
   /**
    * A lock whose file has not been touched for this long is taken over, milliseconds (default
-   * `15_000`). The holder touches it every third of this while `fn` runs, so a long login keeps it.
+   * `6_000`). The holder touches it every third of this while `fn` runs, so a long login keeps it.
    */
   staleMs?: number;
   /** Give up waiting for the lock after this long, milliseconds (default `660_000`, 11 minutes). */
@@ -42,7 +42,7 @@ interface Held {
   record: LockRecord | undefined;
 }
 
-const DEFAULT_STALE_MS = 15_000;
+const DEFAULT_STALE_MS = 6_000;
 const DEFAULT_TIMEOUT_MS = 11 * 60_000;
 /** Waiters poll every 25–100 ms. */
 const POLL_MIN_MS = 25;
@@ -143,11 +143,18 @@ async function acquire(
   const record = newRecord(runtime);
   const start = runtime.now();
   let noted = false;
+  let vanished = 0;
   for (;;) {
     if (await tryCreate(runtime, lockPath, record)) return record.id;
     const held = await inspect(runtime, lockPath, staleMs);
-    if (held === null) continue; // released between our two looks: try again at once
-    if (held.stale && await breakStale(runtime, lockPath, held.key, staleMs)) continue;
+    if (held === null) {
+      // Released between our two looks: try again at once. Unless it keeps "vanishing", as a
+      // dangling symlink in its place would: then wait like for any holder, and time out.
+      if (++vanished <= 3) continue;
+    } else {
+      vanished = 0;
+      if (held.stale && await breakStale(runtime, lockPath, held.key, staleMs)) continue;
+    }
     const waited = runtime.now() - start;
     if (waited >= timeoutMs) {
       throw new SsoError(
@@ -165,8 +172,8 @@ async function acquire(
 }
 
 /** `" by pid 12 on host"`, or `""` when unknown. */
-function holder(held: Held): string {
-  if (!held.record) return "";
+function holder(held: Held | null): string {
+  if (!held?.record) return "";
   return ` by pid ${held.record.pid}${held.record.host ? ` on ${held.record.host}` : ""}`;
 }
 

@@ -36,7 +36,8 @@ const STALE_TEMP_MS = 60_000;
  * target. A new file gets mode `0600` and missing folders are created with `0700`; an existing
  * file keeps its mode, unless `secret` is set and the mode is wider than `0600`, which is then
  * tightened. A symlinked target is written through: the link's final target is replaced and the
- * link stays. If anything fails, the temp file is removed and the target is untouched. A writer
+ * link stays (a link to a missing file is refused, as are folders and other non-files). If
+ * anything fails, the temp file is removed and the target is untouched. A writer
  * killed mid-write may leave its temp file behind; the next write to the same file removes such
  * leftovers once they are a minute old.
  *
@@ -84,6 +85,13 @@ export async function writeFileSafely(
     const info = await fs.stat(target);
     if (info?.isDirectory) {
       throw new SsoError("FILE_ERROR", `${what(options)}${path}: it is a folder`);
+    }
+    if (info && !info.isFile) {
+      // A link whose target is missing (realPath failed), a FIFO, a device: replacing it would
+      // drop the link, or give a new file the link's 0777.
+      throw new SsoError("FILE_ERROR", `${what(options)}${path}: it is not a regular file`, {
+        hint: `check what ${path} is, or points to (a broken link?)`,
+      });
     }
     if (info === null) {
       await fs.mkdir(dirname(target), 0o700);

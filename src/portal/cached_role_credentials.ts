@@ -6,10 +6,9 @@
  */
 
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
-import { withLock } from "../files/lock.ts";
 import type { RoleCredentials } from "../role_credentials.ts";
 import type { Runtime } from "../runtime.ts";
-import { getRoleCredentials, type RoleRef } from "./get_role_credentials.ts";
+import type { RoleRef } from "./get_role_credentials.ts";
 import {
   CREDENTIALS_EXPIRY_WINDOW_MS,
   readCachedRoleCredentials,
@@ -48,6 +47,11 @@ export async function cachedRoleCredentials(
     const hit = await readCachedRoleCredentials(runtime, profile, role, windowMs);
     if (hit) return hit;
   }
+  // Only a cache miss loads the lock, sign-in and portal code (the hot path stays small).
+  const [{ withLock }, { getRoleCredentials }] = await Promise.all([
+    import("../files/lock.ts"),
+    import("./get_role_credentials.ts"),
+  ]);
   const lockPath = roleCachePath(profile, role, runtime.env).replace(/\.json$/, ".lock");
   return await withLock(runtime, lockPath, async () => {
     if (!options.noCache) {

@@ -5,10 +5,9 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { homeDir } from "../config/home_dir.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
-import { writeFileSafely } from "../files/write_file_safely.ts";
 import { isoSeconds, type RoleCredentials } from "../role_credentials.ts";
 import type { Runtime } from "../runtime.ts";
 import { pythonJsonDumps } from "../token/python_json.ts";
@@ -118,6 +117,11 @@ export async function writeCachedRoleCredentials(
     },
     StartUrl: profile.startUrl,
   });
-  const path = roleCachePath(profile, { accountId: creds.accountId, roleName: creds.roleName }, runtime.env);
+  const path = roleCachePath(
+    profile,
+    { accountId: creds.accountId, roleName: creds.roleName },
+    runtime.env,
+  );
+  const { writeFileSafely } = await import("../files/write_file_safely.ts");
   await writeFileSafely(runtime, path, text, { secret: true });
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { homeDir } from "../config/home_dir.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { pythonJsonDumps } from "./python_json.ts";
@@ -21,7 +21,10 @@ export function tokenCacheKey(profile: SsoProfile): string {
 }
 
 /** The token file of a profile. */
-export function tokenCachePath(profile: SsoProfile, env: (name: string) => string | undefined): string {
+export function tokenCachePath(
+  profile: SsoProfile,
+  env: (name: string) => string | undefined,
+): string {
   return join(ssoCacheDir(env), `${tokenCacheKey(profile)}.json`);
 }
 

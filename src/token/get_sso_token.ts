@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { SsoError } from "../errors.ts";
 import { withLock } from "../files/lock.ts";

@@ -78,9 +78,13 @@ async function registration(
         : {}),
     });
   } catch (err) {
-    throw new SsoError("LOGIN_FAILED", `Cannot register a sign-in client: ${describeAwsError(err)}`, {
-      cause: err,
-    });
+    throw new SsoError(
+      "LOGIN_FAILED",
+      `Cannot register a sign-in client: ${describeAwsError(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
   const reg: ClientRegistration = {
     clientId: out.clientId,

@@ -78,7 +78,9 @@ export async function deviceCodeLogin(
           cause: err,
         });
       }
-      throw new SsoError("LOGIN_FAILED", `Sign-in failed: ${describeAwsError(err)}`, { cause: err });
+      throw new SsoError("LOGIN_FAILED", `Sign-in failed: ${describeAwsError(err)}`, {
+        cause: err,
+      });
     }
   };
   // The client may be pre-authorised: ask once before showing anything, as the AWS CLI does.

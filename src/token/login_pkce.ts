@@ -5,7 +5,6 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import { describeAwsError } from "../aws_error.ts";
 import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
@@ -28,8 +27,12 @@ export function codeVerifier(): string {
 }
 
 /** The S256 challenge: unpadded base64url of SHA-256(verifier). */
-export function codeChallenge(verifier: string): string {
-  return createHash("sha256").update(verifier).digest("base64url");
+export async function codeChallenge(verifier: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)),
+  );
+  return btoa(String.fromCharCode(...digest)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 /** Options of {@linkcode authCodeLogin}. */
@@ -91,7 +94,7 @@ export async function authCodeLogin(
       state,
       code_challenge_method: "S256",
       scopes: options.scopes.join(" "),
-      code_challenge: codeChallenge(verifier),
+      code_challenge: await codeChallenge(verifier),
     });
     const url = `${oidc.authorizeEndpoint()}?${params}`;
     const opened = options.openBrowser && await openBrowser(runtime, url);

@@ -6,7 +6,9 @@
  */
 
 /** A JSON value. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | {
+  [key: string]: JsonValue;
+};
 
 /** Options of {@linkcode pythonJsonDumps}. */
 export interface PythonJsonOptions {

@@ -24,6 +24,11 @@ function fastRuntime(home: string, overrides: Partial<Runtime> = {}): TestRuntim
   return runtime;
 }
 
+/** A test runtime on the real clock, for tests that wait in real time (and time out). */
+function realClockRuntime(home: string, overrides: Partial<Runtime> = {}): TestRuntime {
+  return testRuntime({ home, overrides: { now: () => Date.now(), ...overrides } });
+}
+
 /** Writes a lock file as another holder would, last touched at `mtimeMs`. */
 async function plantLock(
   path: string,
@@ -111,10 +116,18 @@ async function countInChildren(
     { length: processes },
     () => startLocker(folder, ["count", lockPath, counterPath, String(times), goPath, how]),
   );
-  await Promise.all(lockers.map((l) => l.waitFor("ready")));
-  await Deno.writeTextFile(goPath, "");
-  for (const result of await Promise.all(lockers.map((l) => l.finished()))) {
-    assert.equal(result.code, 0, `a child failed: ${result.stdout}`);
+  // A broken lock could leave children waiting for ever: end them after a minute.
+  const guard = setTimeout(() => {
+    for (const l of lockers) l.process.kill("SIGKILL");
+  }, 60_000);
+  try {
+    await Promise.all(lockers.map((l) => l.waitFor("ready")));
+    await Deno.writeTextFile(goPath, "");
+    for (const result of await Promise.all(lockers.map((l) => l.finished()))) {
+      assert.equal(result.code, 0, `a child failed: ${result.stdout}`);
+    }
+  } finally {
+    clearTimeout(guard);
   }
   return Number(await Deno.readTextFile(counterPath));
 }
@@ -153,7 +166,7 @@ Deno.test("withLock() releases the lock when fn throws", async () => {
 
 Deno.test("withLock() excludes concurrent callers in one process", async () => {
   await using tmp = await withTmpDir();
-  const runtime = testRuntime({ home: tmp.path });
+  const runtime = realClockRuntime(tmp.path);
   const lockPath = join(tmp.path, "x.lock");
   let inside = 0;
   let most = 0;
@@ -162,7 +175,7 @@ Deno.test("withLock() excludes concurrent callers in one process", async () => {
       most = Math.max(most, ++inside);
       await new Promise((resolve) => setTimeout(resolve, 10));
       inside--;
-    })));
+    }, { timeoutMs: 10_000 })));
   assert.equal(most, 1);
 });
 
@@ -199,23 +212,35 @@ Deno.test({
     const held = JSON.parse(await Deno.readTextFile(lockPath));
     assert.equal(held.pid, holder.process.pid);
 
-    const runtime = testRuntime({ home: tmp.path, overrides: { now: () => Date.now() } });
+    const runtime = realClockRuntime(tmp.path);
     const start = performance.now();
-    const latency = await withLock(runtime, lockPath, () => Promise.resolve(performance.now() - start));
+    const latency = await withLock(
+      runtime,
+      lockPath,
+      () => Promise.resolve(performance.now() - start),
+      { timeoutMs: 10_000 },
+    );
     assert.ok(latency < 500, `took ${latency.toFixed(1)} ms to take over a dead holder's lock`);
     assert.deepEqual(await litter(tmp.path), []);
   },
 });
 
 Deno.test("withLock() judges a lock stale by its holder's pid on this host, else by age", async (t) => {
-  const staleMs = 15_000;
-  const cases: [string, { pid: "dead" | "alive"; host: "here" | "elsewhere" | "garbage" }, number][] =
+  const staleMs = 6_000; // the default
+  const cases: [
+    string,
+    { pid: "dead" | "alive"; host: "here" | "elsewhere" | "garbage" },
+    number,
+  ][] = [
+    ["a dead holder on this host is taken over at once", { pid: "dead", host: "here" }, 0],
     [
-      ["a dead holder on this host is taken over at once", { pid: "dead", host: "here" }, 0],
-      ["a live holder that stopped touching it waits out staleMs", { pid: "alive", host: "here" }, staleMs],
-      ["a holder on another host is judged by age only", { pid: "dead", host: "elsewhere" }, staleMs],
-      ["an unreadable lock is judged by age only", { pid: "dead", host: "garbage" }, staleMs],
-    ];
+      "a live holder that stopped touching it waits out staleMs",
+      { pid: "alive", host: "here" },
+      staleMs,
+    ],
+    ["a holder on another host is judged by age only", { pid: "dead", host: "elsewhere" }, staleMs],
+    ["an unreadable lock is judged by age only", { pid: "dead", host: "garbage" }, staleMs],
+  ];
   for (const [name, holder, waits] of cases) {
     await t.step(name, async () => {
       await using tmp = await withTmpDir();
@@ -223,7 +248,7 @@ Deno.test("withLock() judges a lock stale by its holder's pid on this host, else
       const lockPath = join(tmp.path, "x.lock");
       const start = runtime.now();
       if (holder.host === "garbage") {
-        await Deno.writeTextFile(lockPath, "{\"pid\":");
+        await Deno.writeTextFile(lockPath, '{"pid":');
         await Deno.utime(lockPath, new Date(start), new Date(start));
       } else {
         await plantLock(lockPath, {
@@ -232,7 +257,11 @@ Deno.test("withLock() judges a lock stale by its holder's pid on this host, else
           id: "0123abcd",
         }, start);
       }
-      const waited = await withLock(runtime, lockPath, () => Promise.resolve(runtime.now() - start));
+      const waited = await withLock(
+        runtime,
+        lockPath,
+        () => Promise.resolve(runtime.now() - start),
+      );
       assert.ok(waited >= waits, `took over after ${waited} ms`);
       assert.ok(waited <= waits + 100, `took over only after ${waited} ms`);
       assert.deepEqual(await litter(tmp.path), []);
@@ -252,7 +281,7 @@ Deno.test("withLock() lets only one of two waiters take over a stale lock", asyn
     ...denoFileSystem,
     async readTextFile(path) {
       const text = await denoFileSystem.readTextFile(path);
-      if (path === lockPath && text?.includes("5ta1e") && ++reads <= 2) {
+      if (path === lockPath && text?.includes("57a1e") && ++reads <= 2) {
         if (reads === 2) bothRead();
         await barrier;
       }
@@ -263,8 +292,8 @@ Deno.test("withLock() lets only one of two waiters take over a stale lock", asyn
       await denoFileSystem.remove(path);
     },
   };
-  const runtime = testRuntime({ home: tmp.path, overrides: { fs, isAlive: (pid) => pid === Deno.pid } });
-  await plantLock(lockPath, { pid: 99999, host: runtime.hostname, id: "5ta1e" }, runtime.now());
+  const runtime = realClockRuntime(tmp.path, { fs, isAlive: (pid) => pid === Deno.pid });
+  await plantLock(lockPath, { pid: 99999, host: runtime.hostname, id: "57a1e" }, runtime.now());
 
   let inside = 0;
   let most = 0;
@@ -273,12 +302,12 @@ Deno.test("withLock() lets only one of two waiters take over a stale lock", asyn
       most = Math.max(most, ++inside);
       await new Promise((resolve) => setTimeout(resolve, 50));
       inside--;
-    });
+    }, { timeoutMs: 10_000 });
   await Promise.all([work(), work()]);
 
   assert.equal(reads >= 2, true);
   assert.equal(most, 1);
-  assert.equal(removals.filter((id) => id === "5ta1e").length, 1, `removed: ${removals}`);
+  assert.equal(removals.filter((id) => id === "57a1e").length, 1, `removed: ${removals}`);
   assert.equal(removals.length, 3); // the stale lock and the two winners' own, on release
   assert.deepEqual(await litter(tmp.path), []);
 });
@@ -317,7 +346,7 @@ Deno.test("withLock() takes over a claim left by a taker killed mid-take-over", 
 
 Deno.test("withLock() heartbeat keeps a long holder's lock from being taken over", async () => {
   await using tmp = await withTmpDir();
-  const runtime = testRuntime({ home: tmp.path, overrides: { now: () => Date.now() } });
+  const runtime = realClockRuntime(tmp.path);
   const lockPath = join(tmp.path, "x.lock");
   const staleMs = 300;
   const events: string[] = [];
@@ -329,12 +358,12 @@ Deno.test("withLock() heartbeat keeps a long holder's lock from being taken over
       touched.push((await Deno.stat(lockPath)).mtime!.getTime());
     }
     events.push("holder out");
-  }, { staleMs });
+  }, { staleMs, timeoutMs: 10_000 });
   await new Promise((resolve) => setTimeout(resolve, 50));
   const waiter = withLock(runtime, lockPath, () => {
     events.push("waiter in");
     return Promise.resolve();
-  }, { staleMs });
+  }, { staleMs, timeoutMs: 10_000 });
   await Promise.all([holder, waiter]);
   // 1 s held, more than three times staleMs, and never taken over.
   assert.deepEqual(events, ["holder in", "holder out", "waiter in"]);
@@ -346,7 +375,7 @@ Deno.test("withLock() gives LOCK_TIMEOUT naming the lock path when it stays held
   await using tmp = await withTmpDir();
   const runtime = fastRuntime(tmp.path);
   const lockPath = join(tmp.path, "x.lock");
-  const record = { pid: Deno.pid, host: runtime.hostname, id: "1ive" };
+  const record = { pid: Deno.pid, host: runtime.hostname, id: "a11fe" };
   await plantLock(lockPath, record, runtime.now());
   const before = await Deno.readTextFile(lockPath);
   const start = runtime.now();
@@ -355,7 +384,10 @@ Deno.test("withLock() gives LOCK_TIMEOUT naming the lock path when it stays held
     (err) => {
       assert.ok(err instanceof SsoError);
       assert.equal(err.code, "LOCK_TIMEOUT");
-      assert.match(err.message, new RegExp(`^Cannot lock ${lockPath}: still held by pid ${Deno.pid}`));
+      assert.match(
+        err.message,
+        new RegExp(`^Cannot lock ${lockPath}: still held by pid ${Deno.pid}`),
+      );
       assert.equal(err.hint, `remove ${lockPath} if no aws-sso is running`);
       return true;
     },
@@ -384,7 +416,8 @@ Deno.test("withLock() fails with FILE_ERROR when the lock cannot be created", as
   await using tmp = await withTmpDir();
   const fs: FileSystem = {
     ...denoFileSystem,
-    writeFile: () => Promise.reject(new Deno.errors.PermissionDenied("Permission denied (os error 13)")),
+    writeFile: () =>
+      Promise.reject(new Deno.errors.PermissionDenied("Permission denied (os error 13)")),
   };
   const runtime = testRuntime({ home: tmp.path, overrides: { fs } });
   const lockPath = join(tmp.path, "x.lock");

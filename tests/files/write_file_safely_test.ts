@@ -146,7 +146,8 @@ Deno.test("writeFileSafely() writes nothing when validate throws, and passes its
 Deno.test("writeFileSafely() removes its temp file and leaves the target when a step fails", async (t) => {
   const failures: [string, Partial<typeof denoFileSystem>][] = [
     ["the rename fails", {
-      rename: () => Promise.reject(new Deno.errors.PermissionDenied("Permission denied (os error 13)")),
+      rename: () =>
+        Promise.reject(new Deno.errors.PermissionDenied("Permission denied (os error 13)")),
     }],
     ["the disk fills up mid-write", {
       async writeFile(path, data, options) {
@@ -168,7 +169,10 @@ Deno.test("writeFileSafely() removes its temp file and leaves the target when a 
       const path = join(tmp.path, "config");
       await Deno.writeTextFile(path, "old\n");
       await Deno.chmod(path, 0o640);
-      const err = await rejectsWith(writeFileSafely(runtime, path, "new\n".repeat(1000)), "FILE_ERROR");
+      const err = await rejectsWith(
+        writeFileSafely(runtime, path, "new\n".repeat(1000)),
+        "FILE_ERROR",
+      );
       assert.match(err.message, new RegExp(`^Cannot write ${path}: `));
       assert.ok(err.hint);
       assert.equal(await Deno.readTextFile(path), "old\n");
@@ -242,11 +246,27 @@ Deno.test({
   },
 });
 
-Deno.test("writeFileSafely() refuses a folder as its target", async () => {
-  await using tmp = await withTmpDir();
-  const runtime = testRuntime({ home: tmp.path });
-  const err = await rejectsWith(writeFileSafely(runtime, tmp.path, "x"), "FILE_ERROR");
-  assert.equal(err.message, `Cannot write ${tmp.path}: it is a folder`);
+Deno.test("writeFileSafely() refuses a folder or a broken link as its target", async (t) => {
+  await t.step("a folder", async () => {
+    await using tmp = await withTmpDir();
+    const runtime = testRuntime({ home: tmp.path });
+    const err = await rejectsWith(writeFileSafely(runtime, tmp.path, "x"), "FILE_ERROR");
+    assert.equal(err.message, `Cannot write ${tmp.path}: it is a folder`);
+  });
+  await t.step({
+    name: "a link to a missing file",
+    ignore: !posix,
+    async fn() {
+      await using tmp = await withTmpDir();
+      const runtime = testRuntime({ home: tmp.path });
+      const link = join(tmp.path, "config");
+      await Deno.symlink("../gone/aws-config", link);
+      const err = await rejectsWith(writeFileSafely(runtime, link, "x"), "FILE_ERROR");
+      assert.equal(err.message, `Cannot write ${link}: it is not a regular file`);
+      assert.equal(await Deno.readLink(link), "../gone/aws-config");
+      assert.deepEqual(await temps(tmp.path), []);
+    },
+  });
 });
 
 Deno.test("writeFileSafely() removes temp files that killed writers left over a minute ago", async () => {
@@ -320,7 +340,8 @@ async function killWriters(
 }
 
 Deno.test({
-  name: "writeFileSafely() leaves the old or the new text, never a torn file, when the writer is killed",
+  name:
+    "writeFileSafely() leaves the old or the new text, never a torn file, when the writer is killed",
   ignore: !posix,
   async fn() {
     await using tmp = await withTmpDir();

@@ -1,0 +1,213 @@
+/**
+ * Whole-process figures for `deno task bench`, side by side in one run, medians of several runs:
+ * the runtime's floor, the credential_process hot path (cached credentials), the cold path (valid
+ * token, no cached credentials, against the fake on loopback), the AWS CLI's
+ * `export-credentials` as a reference, and discovery of 1,000 accounts × 3 roles under a
+ * 20-calls-a-second limit with 30% throttling.
+ *
+ * Options: `--runs N` (default 15), `--accounts N` (default 1000), `--skip-discovery`.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { generateDirectory, startFakeAws } from "../testing/mod.ts";
+import { cliArgs, cliEnv, ROOT, writeSsoConfig } from "../tests/e2e/_cli.ts";
+import { permissionFlags } from "../src/cli/permissions.ts";
+import { serializeSsoToken } from "../src/token/sso_token.ts";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "15" },
+    accounts: { type: "string", default: "1000" },
+    "skip-discovery": { type: "boolean", default: false },
+  },
+});
+const RUNS = Number(values.runs);
+const ROLE = "arn:aws:iam::111111111111:role/ReadOnly";
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function time(args: string[], env: Record<string, string>, before?: () => Promise<void>) {
+  const ms: number[] = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    await before?.();
+    const t0 = performance.now();
+    const out = await new Deno.Command(args[0]!, {
+      args: args.slice(1),
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dt = performance.now() - t0;
+    if (out.code !== 0) {
+      throw new Error(`${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+    }
+    if (i >= 2) ms.push(dt); // two warm-up runs fill Deno's module cache
+  }
+  return { median: median(ms), min: Math.min(...ms), max: Math.max(...ms) };
+}
+
+const rows: [string, { median: number; min: number; max: number }][] = [];
+function row(name: string, r: { median: number; min: number; max: number }) {
+  rows.push([name, r]);
+  console.log(
+    `${name.padEnd(58)} median ${r.median.toFixed(1).padStart(7)} ms  ` +
+      `(min ${r.min.toFixed(1)}, max ${r.max.toFixed(1)}, ${RUNS} runs)`,
+  );
+}
+
+{
+  await using aws = await startFakeAws();
+  const home = await Deno.makeTempDir({ prefix: "aws-sso-bench-" });
+  try {
+    await writeSsoConfig(
+      home,
+      aws.startUrl,
+      `\n[profile corp-readonly]\nsso_session = corp\nsso_account_id = 111111111111\n` +
+        `sso_role_name = ReadOnly\n`,
+    );
+    const login = aws.issueTokens({ scopes: ["sso:account:access"] });
+    const { sha1Hex } = await import("../src/token/sha1_hex.ts");
+    await Deno.mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
+    await Deno.writeTextFile(
+      join(home, ".aws", "sso", "cache", `${sha1Hex("corp")}.json`),
+      serializeSsoToken({
+        startUrl: aws.startUrl,
+        region: "us-east-1",
+        accessToken: login.accessToken,
+        expiresAt: Date.now() + login.expiresIn * 1000,
+        clientId: login.clientId,
+        clientSecret: login.clientSecret,
+        registrationExpiresAt: login.clientSecretExpiresAt * 1000,
+        ...(login.refreshToken ? { refreshToken: login.refreshToken } : {}),
+      }),
+      { mode: 0o600 },
+    );
+    const opts = { home, env: aws.env };
+    const env = cliEnv(opts);
+    const deno = Deno.execPath();
+    const flags = permissionFlags((n) => env[n], Deno.build.os);
+    const cliCache = join(home, ".aws", "cli", "cache");
+    const clearCache = async () => {
+      for await (const e of Deno.readDir(cliCache)) {
+        if (e.name.endsWith(".json")) await Deno.remove(join(cliCache, e.name));
+      }
+    };
+    // Fill the role-credential cache once.
+    await time([deno, ...cliArgs(["-p", "corp", "-r", ROLE, "-ext"], opts)], env);
+
+    const floor = await time([deno, "run", ...flags, join(ROOT, "bench/fixtures/empty.ts")], env);
+    row("floor: deno run empty.ts (same flags)", floor);
+    const hot = await time([deno, ...cliArgs(["-p", "corp", "-r", ROLE, "-ext"], opts)], env);
+    row("hot path: -ext, cached credentials", hot);
+    const sdk = await time([deno, "run", ...flags, join(ROOT, "bench/fixtures/load_sdk.ts")], env);
+    row("deno run of an import of @aws-sdk/client-sso", sdk);
+    const cold = await time(
+      [deno, ...cliArgs(["-p", "corp", "-r", ROLE, "-ext"], opts)],
+      env,
+      clearCache,
+    );
+    row("cold path: -ext, valid token, no cached credentials", cold);
+    const rtt = await (async () => {
+      const xs: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now();
+        await (await fetch(`${aws.url}/__fake/counters`)).body?.cancel();
+        xs.push(performance.now() - t0);
+      }
+      return median(xs);
+    })();
+    let awsCli: string | undefined;
+    try {
+      await Deno.stat("/usr/bin/aws");
+      awsCli = "/usr/bin/aws";
+    } catch { /* not installed */ }
+    if (awsCli) {
+      // Served from ~/.aws/cli/cache, the file aws-sso wrote: the same shared cache, no network.
+      const ref = await time(
+        [awsCli, "configure", "export-credentials", "--profile", "corp-readonly"],
+        { ...env, AWS_EC2_METADATA_DISABLED: "true" },
+      );
+      row("reference: aws configure export-credentials (CLI 2.9.19)", ref);
+    }
+    console.log();
+    const ratio = hot.median / floor.median;
+    console.log(
+      `hot/floor = ${ratio.toFixed(2)}× (budget ≤ 1.5×): ${ratio <= 1.5 ? "within" : "OVER"}`,
+    );
+    const coldBudget = floor.median + (sdk.median - floor.median) + rtt;
+    console.log(
+      `cold = ${cold.median.toFixed(1)} ms; budget floor + SDK load + 1 round trip = ` +
+        `${floor.median.toFixed(1)} + ${(sdk.median - floor.median).toFixed(1)} + ${
+          rtt.toFixed(1)
+        } = ${coldBudget.toFixed(1)} ms: ${cold.median <= coldBudget ? "within" : "OVER"}`,
+    );
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+if (!values["skip-discovery"]) {
+  const accounts = Number(values.accounts);
+  await using aws = await startFakeAws({
+    directory: generateDirectory(accounts, 3),
+    rateLimit: { listAccountRoles: 20 },
+    throttleRatio: 0.3,
+  });
+  const home = await Deno.makeTempDir({ prefix: "aws-sso-bench-" });
+  try {
+    await writeSsoConfig(home, aws.startUrl);
+    const login = aws.issueTokens({ scopes: ["sso:account:access"] });
+    const { sha1Hex } = await import("../src/token/sha1_hex.ts");
+    await Deno.mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
+    await Deno.writeTextFile(
+      join(home, ".aws", "sso", "cache", `${sha1Hex("corp")}.json`),
+      serializeSsoToken({
+        startUrl: aws.startUrl,
+        region: "us-east-1",
+        accessToken: login.accessToken,
+        expiresAt: Date.now() + login.expiresIn * 1000,
+      }),
+    );
+    const opts = { home, env: aws.env };
+    const env = cliEnv(opts);
+    const run = async () => {
+      const t0 = performance.now();
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: cliArgs(["-p", "corp", "-d"], opts),
+        env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+      return (performance.now() - t0) / 1000;
+    };
+    const first = await run();
+    const config = await Deno.readTextFile(join(home, ".aws", "config"));
+    const profiles = (config.match(/^\[profile \d{12}-/gm) ?? []).length;
+    const c = aws.counters;
+    const floorS = accounts / 20;
+    console.log(
+      `\ndiscovery: ${accounts} accounts × 3 roles → ${profiles} profiles in ${
+        first.toFixed(1)
+      } s; ` +
+        `floor ${floorS.toFixed(1)} s (ListAccountRoles at 20/s) → ${
+          (first / floorS).toFixed(2)
+        }× ` +
+        `(budget ≤ 1.5×); ${c.listAccountRoles} ListAccountRoles calls, ${c.throttled} throttled`,
+    );
+    await run();
+    const again = await Deno.readTextFile(join(home, ".aws", "config"));
+    console.log(`second run: config file ${again === config ? "byte-identical" : "CHANGED"}`);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}

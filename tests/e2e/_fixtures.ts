@@ -1,0 +1,135 @@
+/**
+ * End-to-end fixtures: a signed-in session written the way the AWS CLI writes it, snapshots of
+ * `~/.aws` to prove nothing changed, and checks of what the CLI printed.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { join, relative } from "node:path";
+import { serializeSsoToken } from "../../src/token/sso_token.ts";
+import { sha1Hex } from "../../src/token/sha1_hex.ts";
+import { type FakeAws, findIssuedSecrets, type IssuedLogin } from "../../testing/mod.ts";
+import type { CliResult } from "./_cli.ts";
+
+/** The role most tests ask for: `ReadOnly` in the sample directory's account 111111111111. */
+export const ROLE_ARN = "arn:aws:iam::111111111111:role/ReadOnly";
+
+/** The start of the assumed-role ARN STS reports for a role of the fake. */
+export function assumedRoleArnPrefix(accountId: string, roleName: string): string {
+  return `arn:aws:sts::${accountId}:assumed-role/AWSReservedSSO_${roleName}_`;
+}
+
+/** Checks an identity returned by GetCallerIdentity: the account and the permission set. */
+export function assertIdentity(
+  identity: { Account?: unknown; Arn?: unknown },
+  accountId: string,
+  roleName: string,
+  who = "client",
+): void {
+  assert.equal(identity.Account, accountId, `${who}: account`);
+  assert.match(
+    String(identity.Arn),
+    new RegExp(`^${assumedRoleArnPrefix(accountId, roleName)}[0-9a-f]{16}/alice@example\\.com$`),
+    `${who}: ARN`,
+  );
+}
+
+/**
+ * Signs in without a browser: the fake issues a session and its token file is written to
+ * `~/.aws/sso/cache` exactly as the AWS CLI v2 writes it, under the cache key of `key` (the
+ * sso-session name, or the start URL of a legacy profile).
+ */
+export async function seedSession(
+  home: string,
+  aws: FakeAws,
+  key = "corp",
+): Promise<IssuedLogin> {
+  const login = aws.issueTokens();
+  const dir = join(home, ".aws", "sso", "cache");
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(
+    join(dir, `${sha1Hex(key)}.json`),
+    serializeSsoToken({
+      startUrl: aws.startUrl,
+      region: aws.region,
+      accessToken: login.accessToken,
+      expiresAt: Date.now() + login.expiresIn * 1000,
+      clientId: login.clientId,
+      clientSecret: login.clientSecret,
+      registrationExpiresAt: login.clientSecretExpiresAt * 1000,
+      ...(login.refreshToken !== undefined ? { refreshToken: login.refreshToken } : {}),
+    }),
+    { mode: 0o600 },
+  );
+  return login;
+}
+
+/** Every file under `dir` (relative path → content), to compare before and after a run. */
+export async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  async function walk(path: string): Promise<void> {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(path));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return;
+      throw err;
+    }
+    for (const entry of entries) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory) await walk(full);
+      else if (entry.isFile) files[relative(dir, full)] = await Deno.readTextFile(full);
+    }
+  }
+  await walk(dir);
+  return files;
+}
+
+/** A stack frame line, as V8 prints them. */
+export const STACK_FRAME = /^\s+at /m;
+
+/**
+ * Checks a failed run: the exit code, nothing on stdout, and on stderr exactly one
+ * `aws-sso: …` line matching `message`, then at most one `hint:` line, no stack trace and no
+ * secret of the fake.
+ */
+export function assertCleanFailure(
+  result: CliResult,
+  code: number,
+  message: RegExp,
+  aws?: FakeAws,
+): void {
+  const context = `stdout: ${result.stdout}\nstderr: ${result.stderr}`;
+  assert.equal(result.code, code, `exit code\n${context}`);
+  assert.equal(result.stdout, "", `nothing on stdout\n${context}`);
+  const lines = result.stderr.trimEnd().split("\n");
+  assert.match(lines[0]!, /^aws-sso: \S/, `first line\n${context}`);
+  assert.match(lines[0]!, message, `message\n${context}`);
+  assert.ok(lines.length <= 2, `one line and an optional hint\n${context}`);
+  if (lines.length === 2) assert.match(lines[1]!, /^hint: \S/, `hint line\n${context}`);
+  assert.doesNotMatch(result.stderr, STACK_FRAME, "no stack trace without --debug");
+  if (aws) assertNoSecret(result.stdout + result.stderr, aws);
+}
+
+/** Fails if any secret the fake issued (tokens, client secrets, role secrets) is in `text`. */
+export function assertNoSecret(
+  text: string,
+  aws: FakeAws,
+  allow: Parameters<typeof findIssuedSecrets>[2] = {},
+): void {
+  const found = findIssuedSecrets(text, aws.issued, allow).map((f) => f.kind);
+  assert.deepEqual(found, [], "no secret in the output");
+}
+
+/** How many requests the fake received, all operations together. */
+export function requestCount(counters: FakeAws["counters"]): number {
+  const sum = (value: unknown): number =>
+    typeof value === "number"
+      ? value
+      : typeof value === "object" && value !== null
+      ? Object.values(value).reduce((n: number, v) => n + sum(v), 0)
+      : 0;
+  const { throttled: _, faults: __, ...requests } = counters;
+  return sum(requests);
+}

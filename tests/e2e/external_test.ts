@@ -1,0 +1,131 @@
+/**
+ * `-ext`: aws-sso as a `credential_process`, judged by the JS SDK, boto3 and the AWS CLI v2.
+ */
+
+import assert from "node:assert/strict";
+import { startFakeAws } from "../../testing/mod.ts";
+import { withTmpDir } from "../helpers.ts";
+import { runCli, writeSsoConfig } from "./_cli.ts";
+import {
+  awsCliIdentity,
+  boto3Identity,
+  clientEnv,
+  jsSdkIdentity,
+} from "./_clients.ts";
+import {
+  assertCleanFailure,
+  assertIdentity,
+  assertNoSecret,
+  requestCount,
+  ROLE_ARN,
+  seedSession,
+  snapshot,
+} from "./_fixtures.ts";
+
+Deno.test("aws-sso -ext prints one credential_process JSON object and nothing else", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await seedSession(tmp.path, aws);
+
+  const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext"], {
+    home: tmp.path,
+    env: aws.env,
+  });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^\{[^\n]*\}\n?$/, "one JSON object on one line");
+  const out = JSON.parse(result.stdout);
+  assert.deepEqual(Object.keys(out).sort(), [
+    "AccessKeyId",
+    "AccountId",
+    "Expiration",
+    "SecretAccessKey",
+    "SessionToken",
+    "Version",
+  ]);
+  assert.equal(out.Version, 1);
+  assert.match(out.AccessKeyId, /^ASIA[A-Z2-7]{16}$/);
+  assert.equal(out.AccountId, "111111111111");
+  assert.match(out.Expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.ok(Date.parse(out.Expiration) > Date.now() + 50 * 60_000, "about an hour left");
+  assert.equal(aws.issued.secretAccessKeys.at(-1), out.SecretAccessKey);
+  assertNoSecret(result.stderr, aws);
+});
+
+Deno.test("aws-sso -ext discovered profiles give the role to the JS SDK, boto3 and the AWS CLI v2", async (t) => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await seedSession(tmp.path, aws);
+  const discovery = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
+  assert.equal(discovery.code, 0, discovery.stderr);
+  const env = clientEnv(tmp.path, aws);
+
+  await t.step("JS SDK fromProcess", async () => {
+    const id = await jsSdkIdentity(env, aws.url, "111111111111-ReadOnly", "process");
+    assertIdentity(id, "111111111111", "ReadOnly", "JS SDK fromProcess");
+  });
+  await t.step("JS SDK default chain (fromIni)", async () => {
+    const id = await jsSdkIdentity(env, aws.url, "222222222222-Developer", "ini");
+    assertIdentity(id, "222222222222", "Developer", "JS SDK fromIni");
+  });
+  await t.step("boto3", async () => {
+    const id = await boto3Identity(env, aws.url, { profile: "111111111111-ReadOnly" });
+    assertIdentity(id, "111111111111", "ReadOnly", "boto3");
+  });
+  await t.step("AWS CLI v2", async () => {
+    const id = await awsCliIdentity(env, aws.url, { profile: "111111111111-ReadOnly" });
+    assertIdentity(id, "111111111111", "ReadOnly", "AWS CLI v2");
+  });
+  // The first call asked the portal; the others were served from the shared role cache.
+  assert.equal(aws.counters.getRoleCredentials, 2);
+  assert.ok(aws.counters.getCallerIdentity >= 4);
+});
+
+Deno.test("aws-sso -ext without a role is a usage error and prints nothing on stdout", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await seedSession(tmp.path, aws);
+
+  const result = await runCli(["-p", "corp", "-ext"], { home: tmp.path, env: aws.env });
+
+  assertCleanFailure(result, 2, /-ext needs a role/, aws);
+  assert.equal(aws.counters.listAccounts + aws.counters.getRoleCredentials, 0);
+});
+
+Deno.test("aws-sso -ext --no-login without a session names the command to sign in, at once", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  const before = await snapshot(tmp.path);
+
+  const started = performance.now();
+  const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext", "--no-login"], {
+    home: tmp.path,
+    env: aws.env,
+  });
+  const elapsed = performance.now() - started;
+
+  assertCleanFailure(result, 1, /profile "corp".*no SSO session/);
+  assert.match(result.stderr, /^hint: .*aws-sso -p corp --login$/m);
+  assert.ok(elapsed < 5_000, `fails fast (${elapsed.toFixed(0)} ms)`);
+  assert.equal(requestCount(aws.counters), 0, "no request at all");
+  assert.deepEqual(await snapshot(tmp.path), before);
+});
+
+Deno.test("aws-sso -ext without a session and without a browser fails at once instead of hanging", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+
+  const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext"], {
+    home: tmp.path,
+    env: aws.env,
+  });
+
+  assertCleanFailure(result, 1, /no SSO session/);
+  assert.match(result.stderr, /^hint: no browser can be opened here.*aws-sso -p corp --login$/m);
+  assert.equal(requestCount(aws.counters), 0, "no request at all");
+});
