@@ -18,8 +18,15 @@ export function httpStatus(err: unknown): number | undefined {
   return meta?.httpStatusCode;
 }
 
-/** A short description of a service error for messages: its type and message, no secrets. */
+/**
+ * A short description of a service error for messages: its type and message, no secrets. A
+ * network failure's useful words are in its innermost cause (`fetch failed` ← `… invalid peer
+ * certificate: UnknownIssuer`), so that one is used.
+ */
 export function describeAwsError(err: unknown): string {
+  let inner: unknown = err;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  if (inner !== err && inner instanceof Error && inner.message) return inner.message;
   const name = awsErrorName(err);
   const message = err instanceof Error ? err.message : String(err);
   return message && message !== name ? `${name}: ${message}` : name;

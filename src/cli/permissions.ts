@@ -45,7 +45,7 @@ export const HOSTS: readonly string[] = [
 /**
  * The permission flags for `deno run` / `deno compile`, for the user whose environment `env` is:
  * read and write only `~/.aws` (and the folders of `AWS_CONFIG_FILE` and
- * `AWS_SHARED_CREDENTIALS_FILE` when set), network only to the AWS SSO endpoints, loopback and
+ * `AWS_SHARED_CREDENTIALS_FILE` when set; read `AWS_CA_BUNDLE` too), network only to the AWS SSO endpoints, loopback and
  * the hosts of `AWS_ENDPOINT_URL*`, environment only {@linkcode ENV_VARS}, programs only
  * {@linkcode PROGRAMS} of the OS and the `BROWSER` command, no prompt, and `--quiet` (Deno's own
  * notes, such as a missing `xdg-open`, would otherwise reach stderr on every call).
@@ -74,11 +74,14 @@ export function permissionFlags(env: (name: string) => string | undefined, os: s
   const programs = new Set(PROGRAMS[os] ?? PROGRAMS.linux);
   const browser = env("BROWSER")?.split(":")[0]?.trim().split(/\s+/)[0];
   if (browser) programs.add(browser);
+  const readOnly = [...dirs];
+  const bundle = env("AWS_CA_BUNDLE");
+  if (bundle) readOnly.push(resolve(bundle.replace(/^~(?=$|[/\\])/, homeDir(env))));
   const paths = [...dirs].join(",");
   return [
     "--quiet",
     "--no-prompt",
-    `--allow-read=${paths}`,
+    `--allow-read=${readOnly.join(",")}`,
     `--allow-write=${paths}`,
     `--allow-env=${ENV_VARS.join(",")}`,
     `--allow-net=${[...hosts].join(",")}`,

@@ -12,10 +12,20 @@ import {
   parseSectionName,
   type SectionRef,
 } from "./ini_document.ts";
-import type { Runtime } from "../runtime.ts";
 
 /** Reads an environment variable, e.g. `runtime.env`. */
 export type EnvReader = (name: string) => string | undefined;
+
+/** What {@linkcode loadAwsFile} needs of the runtime; a `Runtime` has it. */
+export interface AwsFileRuntime {
+  /** Reads an environment variable. */
+  env: EnvReader;
+  /** File access. */
+  fs: {
+    /** Reads a UTF-8 file, or `null` when it does not exist. */
+    readTextFile(path: string): Promise<string | null>;
+  };
+}
 
 /** A loaded AWS file. */
 export interface AwsFile {
@@ -117,7 +127,7 @@ export function credentialsFilePath(env: EnvReader): string {
  * ```
  */
 export async function loadAwsFile(
-  runtime: { env: Runtime["env"]; fs: Pick<Runtime["fs"], "readTextFile"> },
+  runtime: AwsFileRuntime,
   kind: AwsFileKind,
 ): Promise<AwsFile> {
   const path = kind === "config" ? configFilePath(runtime.env) : credentialsFilePath(runtime.env);

@@ -179,10 +179,24 @@ function pyRstrip(s: string): string {
   return s.slice(0, lastNonSpace(s) + 1);
 }
 
+/** Whether a UTF-16 code unit ends a line for Python's `str.splitlines()`. */
+function isPyLineBreak(c: number): boolean {
+  return c === 10 || c === 13 || c === 11 || c === 12 || c === 28 || c === 29 || c === 30 ||
+    c === 0x85 || c === 0x2028 || c === 0x2029;
+}
+
 /** Python's `str.splitlines()` (without the line ends). */
 function pySplitLines(s: string): string[] {
-  const lines = s.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
-  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  const lines: string[] = [];
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!isPyLineBreak(c)) continue;
+    lines.push(s.slice(from, i));
+    if (c === 13 && s.charCodeAt(i + 1) === 10) i++;
+    from = i + 1;
+  }
+  if (from < s.length) lines.push(s.slice(from));
   return lines;
 }
 

@@ -10,6 +10,8 @@ export interface PortalClientOptions {
   region: string;
   /** An endpoint URL that replaces `https://portal.sso.{region}.{dnsSuffix}`. */
   endpoint?: string;
+  /** PEM certificates to trust besides the system's (`AWS_CA_BUNDLE`). */
+  caBundlePem?: string;
 }
 
 /** An account the user can reach. */

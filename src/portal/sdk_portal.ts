@@ -11,6 +11,7 @@ import {
   LogoutCommand,
   SSOClient,
 } from "@aws-sdk/client-sso";
+import { awsRequestHandler } from "../aws_http.ts";
 import type { PortalApi, PortalClientOptions } from "./portal_api.ts";
 
 /** Builds a portal client; retries are ours (see `rate_limiter.ts`), so the SDK makes one attempt. */
@@ -18,6 +19,9 @@ export function sdkPortal(options: PortalClientOptions): PortalApi {
   const client = new SSOClient({
     region: options.region,
     maxAttempts: 1,
+    requestHandler: awsRequestHandler(
+      options.caBundlePem ? { caBundlePem: options.caBundlePem } : {},
+    ),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   return {

@@ -7,7 +7,7 @@
 
 import { describeAwsError } from "../aws_error.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
-import { serviceEndpoint } from "../endpoints.ts";
+import { clientOptions } from "../client_options.ts";
 import { SsoError } from "../errors.ts";
 import { writeFileSafely } from "../files/write_file_safely.ts";
 import type { Runtime } from "../runtime.ts";
@@ -39,11 +39,8 @@ export interface SignInOptions {
 }
 
 /** The OIDC client for a profile, at the endpoint the SDKs would use. */
-export function oidcFor(runtime: Runtime, profile: SsoProfile): Promise<OidcApi> {
-  return runtime.oidc({
-    region: profile.ssoRegion,
-    endpoint: serviceEndpoint("sso-oidc", profile.ssoRegion, runtime.env),
-  });
+export async function oidcFor(runtime: Runtime, profile: SsoProfile): Promise<OidcApi> {
+  return await runtime.oidc(await clientOptions(runtime, "sso-oidc", profile.ssoRegion));
 }
 
 async function registration(

@@ -10,6 +10,8 @@ export interface OidcClientOptions {
   region: string;
   /** An endpoint URL that replaces `https://oidc.{region}.{dnsSuffix}` (for tests and proxies). */
   endpoint?: string;
+  /** PEM certificates to trust besides the system's (`AWS_CA_BUNDLE`). */
+  caBundlePem?: string;
 }
 
 /** RegisterClient input. */

@@ -20,11 +20,22 @@ export interface PythonJsonOptions {
 
 function pyString(s: string): string {
   // JSON.stringify escapes quotes, backslashes and control characters as Python does (lowercase
-  // hex); ensure_ascii additionally escapes everything above 0x7f as \uXXXX.
+  // hex); ensure_ascii additionally escapes everything outside printable ASCII, DEL (0x7f)
+  // included, as \uXXXX (astral characters as their two surrogates).
   return JSON.stringify(s).replace(
-    /[\u0080-\uffff]/g,
+    /[\u007f-\uffff]/g,
     (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
   );
+}
+
+/** Python's `sorted()` order of strings: by code point, not by UTF-16 unit as `<` compares. */
+function byCodePoint(a: string, b: string): number {
+  const x = Array.from(a, (c) => c.codePointAt(0)!);
+  const y = Array.from(b, (c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i]! - y[i]!;
+  }
+  return x.length - y.length;
 }
 
 /**
@@ -48,7 +59,7 @@ export function pythonJsonDumps(value: JsonValue, options: PythonJsonOptions = {
     if (typeof v === "number" || typeof v === "boolean") return JSON.stringify(v);
     if (Array.isArray(v)) return "[" + v.map(dump).join(item) + "]";
     let keys = Object.keys(v);
-    if (options.sortKeys) keys = keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (options.sortKeys) keys = keys.sort(byCodePoint);
     return "{" + keys.map((k) => pyString(k) + key + dump(v[k] as JsonValue)).join(item) + "}";
   };
   return dump(value);

@@ -10,6 +10,7 @@ import {
   SSOOIDCClient,
   StartDeviceAuthorizationCommand,
 } from "@aws-sdk/client-sso-oidc";
+import { awsRequestHandler } from "../aws_http.ts";
 import { dnsSuffix } from "../endpoints.ts";
 import type { OidcApi, OidcClientOptions } from "./oidc_api.ts";
 
@@ -20,7 +21,14 @@ function invalid(what: string): Error {
 /** Builds an OIDC client that makes one attempt per call. */
 export function sdkOidc(options: OidcClientOptions): OidcApi {
   const base = options.endpoint ?? `https://oidc.${options.region}.${dnsSuffix(options.region)}`;
-  const client = new SSOOIDCClient({ region: options.region, maxAttempts: 1, endpoint: base });
+  const client = new SSOOIDCClient({
+    region: options.region,
+    maxAttempts: 1,
+    endpoint: base,
+    requestHandler: awsRequestHandler(
+      options.caBundlePem ? { caBundlePem: options.caBundlePem } : {},
+    ),
+  });
   return {
     async registerClient(input) {
       const out = await client.send(new RegisterClientCommand(input));

@@ -178,17 +178,6 @@ async function jsSdk(path: string, kind: AwsFileKind): Promise<Flat> {
   return (kind === "config" ? files.configFile : files.credentialsFile) as Flat;
 }
 
-/** A section flattened the JS SDK's way: sub-section keys as `s3.addressing_style`. */
-function flat(section: IniSection): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of section.keys()) {
-    const sub = section.subsection(key);
-    if (sub) { for (const [k, v] of Object.entries(sub)) out[`${key}.${k}`] = v; }
-    else out[key] = section.get(key)!;
-  }
-  return out;
-}
-
 /** A botocore-shaped reading in the JS SDK's shape (`name`, `sso-session.name`, …). */
 function jsShape(reading: Omit<Extract<BotoResult, { ok: true }>, "ok">, kind: AwsFileKind): Flat {
   const flatten = (s: Nested) => {

@@ -209,7 +209,7 @@ function modelSections(m: FileModel): Array<[string, number, Record<string, stri
         if (more.kind === "line") parts.push(more.text);
         else if (more.kind === "blank") parts.push("");
       }
-      values[item.key.toLowerCase()] = parts.join("\n").replace(/[\s\x1c-\x1f]+$/, "");
+      values[item.key.toLowerCase()] = parts.join("\n").replace(/\s+$/, "");
     }
     return [s.name, header, values];
   });
@@ -435,7 +435,7 @@ function applyAndCheck(doc: IniDocument, e: Edit): void {
         continue;
       }
       const inside = removedRanges.some(([from, to]) => i >= from! && i < to!);
-      const filler = /^[\s\x1c-\x1f]*([#;].*)?$/.test(before[i]!.text);
+      const filler = /^\s*([#;].*)?$/.test(before[i]!.text);
       assert.ok(inside || filler, `line ${i + 1} removed: ${JSON.stringify(before[i]!.text)}`);
     }
     assert.equal(j, after.length, "lines were added");

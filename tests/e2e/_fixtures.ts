@@ -133,3 +133,8 @@ export function requestCount(counters: FakeAws["counters"]): number {
   const { throttled: _, faults: __, ...requests } = counters;
   return sum(requests);
 }
+
+/** `text` with the characters that are special in a regular expression escaped. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

@@ -93,7 +93,7 @@ export interface TokenEnvOptions {
   fakeSleep?: boolean;
   /** What `spawn` does (default: really run the program). Calls are recorded either way. */
   spawn?: Runtime["spawn"];
-  /** The injected clock's start (default: the real now). */
+  /** The injected clock's start (default: the real now, cut to whole seconds). */
   now?: number;
 }
 
@@ -121,7 +121,8 @@ export async function tokenEnv(options: TokenEnvOptions = {}): Promise<TokenEnv>
   rt = testRuntime({
     home,
     env: { ...aws.env, ...options.env },
-    ...(options.now !== undefined ? { now: options.now } : {}),
+    // Whole seconds, as token files hold them: "exactly 15 minutes left" is then exact.
+    now: options.now ?? Math.floor(Date.now() / 1000) * 1000,
     overrides,
   });
   const cacheDir = join(home, ".aws", "sso", "cache");

@@ -1,0 +1,215 @@
+/**
+ * `-d`: a profile for every account and role, written into `~/.aws/config` without disturbing
+ * anything else; botocore parses the result, boto3 and the AWS CLI v2 use it.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { permissionFlags } from "../../src/cli/permissions.ts";
+import { shellQuote } from "../../src/cli/self_command.ts";
+import { type FakeAws, sampleDirectory, startFakeAws } from "../../testing/mod.ts";
+import { withTmpDir } from "../helpers.ts";
+import { CLI, cliEnv, runCli, writeSsoConfig } from "./_cli.ts";
+import { awsCliIdentity, boto3Identity, botocoreProfiles, clientEnv } from "./_clients.ts";
+import { assertIdentity, assertNoSecret, seedSession } from "./_fixtures.ts";
+
+/** Profiles the user wrote: two with the names discovery wants, one discovered from elsewhere. */
+const HAND_WRITTEN = `
+# my own profiles: discovery must not touch them
+[profile 222222222222-Developer]
+credential_process = /usr/local/bin/my-tool dev
+region = us-west-2
+
+[profile 222222222222-ReadOnly]
+sso_session = corp
+sso_account_id = 222222222222
+sso_role_name = ReadOnly
+
+[profile 999999999999-Old]
+credential_process = aws-sso -p other -r arn:aws:iam::999999999999:role/Old -ext
+aws_sso_discovered_from = other
+`;
+
+/** The `credential_process` line discovery should write for a role, under the fake `aws`. */
+function expectedProcessLine(home: string, aws: FakeAws, accountId: string, role: string): string {
+  const env = cliEnv({ home, env: aws.env });
+  return [
+    Deno.execPath(),
+    "run",
+    ...permissionFlags((name) => env[name], Deno.build.os),
+    pathToFileURL(CLI).href,
+    "-p",
+    "corp",
+    "-r",
+    `arn:aws:iam::${accountId}:role/${role}`,
+    "-ext",
+  ].map(shellQuote).join(" ");
+}
+
+Deno.test("aws-sso -d writes a profile per role, idempotently, and prunes only its own", async (t) => {
+  await using tmp = await withTmpDir();
+  const home = tmp.path;
+  const config = join(home, ".aws", "config");
+  await using aws = await startFakeAws();
+  await writeSsoConfig(home, aws.startUrl, HAND_WRITTEN);
+  await seedSession(home, aws);
+  const original = await Deno.readTextFile(config);
+  let afterFirst = "";
+
+  await t.step("first run adds the profiles and leaves the rest alone", async () => {
+    const result = await runCli(["-p", "corp", "-d"], { home, env: aws.env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, "");
+    assert.equal(
+      result.stderr,
+      `Wrote ${config}: 6 roles in 3 accounts; 4 added, 0 updated, 0 unchanged, 2 left alone ` +
+        "(written by hand: 222222222222-Developer, 222222222222-ReadOnly)\n",
+    );
+    assertNoSecret(result.stderr, aws);
+    afterFirst = await Deno.readTextFile(config);
+    assert.ok(afterFirst.startsWith(original), "comments and other profiles kept byte for byte");
+    const profiles = await botocoreProfiles(config);
+    for (const [account, role] of [
+      ["111111111111", "AdministratorAccess"],
+      ["111111111111", "ReadOnly"],
+      ["222222222222", "AdministratorAccess"],
+      ["333333333333", "Developer"],
+    ] as const) {
+      assert.deepEqual(profiles[`${account}-${role}`], {
+        credential_process: expectedProcessLine(home, aws, account, role),
+        region: "eu-west-1",
+        aws_sso_discovered_from: "corp",
+      });
+    }
+    assert.deepEqual(profiles["222222222222-Developer"], {
+      credential_process: "/usr/local/bin/my-tool dev",
+      region: "us-west-2",
+    });
+  });
+
+  await t.step("a second run leaves the file byte-identical", async () => {
+    const { mtime } = await Deno.stat(config);
+    const result = await runCli(["-p", "corp", "-d"], { home, env: aws.env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /; 0 added, 0 updated, 4 unchanged, 2 left alone/);
+    assert.equal(await Deno.readTextFile(config), afterFirst);
+    assert.deepEqual((await Deno.stat(config)).mtime, mtime, "not even rewritten");
+  });
+
+  // The directory shrinks: account 333333333333 and 111111111111/AdministratorAccess are gone.
+  const smaller = sampleDirectory();
+  smaller.accounts = smaller.accounts.filter((a) => a.accountId !== "333333333333");
+  smaller.accounts[0]!.roles = ["ReadOnly"];
+  await using aws2 = await startFakeAws({ directory: smaller });
+  await seedSession(home, aws2);
+
+  await t.step("without --prune, profiles no longer granted stay", async () => {
+    const result = await runCli(["-p", "corp", "-d"], { home, env: aws2.env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /: 4 roles in 2 accounts; 0 added, 2 updated, 0 unchanged, 2 left/);
+    const profiles = await botocoreProfiles(config);
+    assert.ok(profiles["333333333333-Developer"]);
+    assert.ok(profiles["111111111111-AdministratorAccess"]);
+  });
+
+  await t.step("--dry-run --prune prints the diff and changes nothing", async () => {
+    const before = await Deno.readTextFile(config);
+    const result = await runCli(["-p", "corp", "-d", "--prune", "--dry-run"], {
+      home,
+      env: aws2.env,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^-\[profile 333333333333-Developer\]$/m);
+    assert.match(result.stdout, /^-\[profile 111111111111-AdministratorAccess\]$/m);
+    assert.doesNotMatch(result.stdout, /^\+/m, "nothing to add");
+    assert.match(result.stderr, /^Would write .*, 2 pruned/);
+    assert.equal(await Deno.readTextFile(config), before);
+  });
+
+  await t.step("--prune removes only this SSO profile's stale profiles", async () => {
+    const result = await runCli(["-p", "corp", "-d", "--prune"], { home, env: aws2.env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /0 added, 0 updated, 2 unchanged, 2 pruned, 2 left alone/);
+    const text = await Deno.readTextFile(config);
+    assert.ok(text.startsWith(original), "comments and hand-written profiles kept byte for byte");
+    const profiles = await botocoreProfiles(config);
+    assert.deepEqual(
+      Object.keys(profiles).sort(),
+      [
+        "111111111111-ReadOnly",
+        "222222222222-AdministratorAccess",
+        "222222222222-Developer",
+        "222222222222-ReadOnly",
+        "999999999999-Old",
+        "corp",
+        "legacy",
+      ],
+    );
+    assert.equal(
+      profiles["111111111111-ReadOnly"]?.credential_process,
+      expectedProcessLine(home, aws2, "111111111111", "ReadOnly"),
+    );
+  });
+
+  const env = clientEnv(home, aws2);
+  await t.step("the AWS CLI v2 uses a discovered profile", async () => {
+    assertIdentity(
+      await awsCliIdentity(env, aws2.url, { profile: "222222222222-AdministratorAccess" }),
+      "222222222222",
+      "AdministratorAccess",
+      "AWS CLI v2",
+    );
+  });
+  await t.step("boto3 uses a discovered profile", async () => {
+    assertIdentity(
+      await boto3Identity(env, aws2.url, { profile: "111111111111-ReadOnly" }),
+      "111111111111",
+      "ReadOnly",
+      "boto3",
+    );
+  });
+});
+
+Deno.test("aws-sso -d --profile-name names profiles from a template; --dry-run shows them", async (t) => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const config = await writeSsoConfig(tmp.path, aws.startUrl);
+  await seedSession(tmp.path, aws);
+  const original = await Deno.readTextFile(config);
+  const args = ["-p", "corp", "-d", "--profile-name", "{account_name}-{role_name}"];
+
+  await t.step("--dry-run", async () => {
+    const result = await runCli([...args, "--dry-run"], { home: tmp.path, env: aws.env });
+    assert.equal(result.code, 0, result.stderr);
+    const added = result.stdout.split("\n").filter((l) => l.startsWith("+[profile "));
+    assert.deepEqual(added, [
+      "+[profile Production-AdministratorAccess]",
+      "+[profile Production-ReadOnly]",
+      "+[profile Staging-AdministratorAccess]",
+      "+[profile Staging-Developer]",
+      "+[profile Staging-ReadOnly]",
+      "+[profile Sandbox-Developer]",
+    ]);
+    assert.doesNotMatch(result.stdout, /^-/m, "nothing removed");
+    assert.match(result.stderr, /^Would write .*: 6 roles in 3 accounts; 6 added/);
+    assert.equal(await Deno.readTextFile(config), original);
+  });
+
+  await t.step("written", async () => {
+    const result = await runCli(args, { home: tmp.path, env: aws.env });
+    assert.equal(result.code, 0, result.stderr);
+    const profiles = await botocoreProfiles(config);
+    assert.match(profiles["Staging-Developer"]!.credential_process!, / -r arn:aws:iam::222222222222:role\/Developer -ext$/);
+    assert.equal(profiles["Staging-Developer"]!.aws_sso_discovered_from, "corp");
+  });
+
+  await t.step("an unknown placeholder is a usage error", async () => {
+    const result = await runCli(["-p", "corp", "-d", "--profile-name", "{account}-{role}"], {
+      home: tmp.path,
+      env: aws.env,
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^aws-sso: Invalid --profile-name: /);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Bad input: one clear line (`aws-sso: …`, then an optional `hint:` line), exit 1 (2 for usage),
+ * no stack trace without `--debug`, no secret, and no file changed.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startFakeAws } from "../../testing/mod.ts";
+import { withTmpDir } from "../helpers.ts";
+import { runCli, writeSsoConfig } from "./_cli.ts";
+import {
+  assertCleanFailure,
+  assertNoSecret,
+  escapeRegExp,
+  ROLE_ARN,
+  seedSession,
+  snapshot,
+  STACK_FRAME,
+} from "./_fixtures.ts";
+
+const EXTRA_PROFILES = `
+[profile plain]
+region = us-east-1
+
+[profile broken]
+sso_session = missing
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+`;
+
+/** A config file botocore refuses: line 3 is neither a key nor a comment. */
+const MALFORMED_CONFIG = "[profile corp]\nsso_session = corp\nthis line is not a setting\n";
+
+Deno.test("aws-sso reports bad input in one line and changes no file", async (t) => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const config = await writeSsoConfig(tmp.path, aws.startUrl, EXTRA_PROFILES);
+  await seedSession(tmp.path, aws);
+  await Deno.writeTextFile(
+    join(tmp.path, ".aws", "credentials"),
+    "[default]\naws_access_key_id = AKIAOLDEXAMPLE\naws_secret_access_key = old\n",
+    { mode: 0o600 },
+  );
+  const malformed = join(tmp.path, ".aws", "malformed-config");
+  await Deno.writeTextFile(malformed, MALFORMED_CONFIG);
+  const file = escapeRegExp(config);
+
+  const cases: [string, string[], Record<string, string>, number, RegExp][] = [
+    ["unknown profile", ["-p", "nope", "-r", ROLE_ARN, "-ext"], {}, 1, new RegExp(
+      `^aws-sso: Profile "nope" not found in ${file}$`,
+    )],
+    ["a profile that is not SSO", ["-p", "plain", "-r", ROLE_ARN], {}, 1, /"plain" is not an SSO/],
+    ["sso_session naming a missing section", ["-p", "broken", "-r", ROLE_ARN, "-ext"], {}, 1, /uses sso-session "missing", which does not exist/],
+    ["a malformed ARN", ["-p", "corp", "-r", "arn:aws:iam::12345:role/ReadOnly", "-ext"], {}, 2, /arn:aws:iam::12345:role\/ReadOnly.*12 digits/],
+    ["a role not granted", ["-p", "corp", "-r", "arn:aws:iam::111111111111:role/Developer", "-ext"], {}, 1, /account 111111111111.*not granted/i],
+    ["an account not assigned", ["-p", "corp", "--account", "999999999999", "--role", "ReadOnly"], {}, 1, /not granted/],
+    ["a malformed config file", ["-p", "corp", "-r", ROLE_ARN, "-ext"], { AWS_CONFIG_FILE: malformed }, 1, new RegExp(
+      `^aws-sso: Cannot parse ${escapeRegExp(malformed)}: line 3: `,
+    )],
+    ["an unknown flag", ["-p", "corp", "--bogus"], {}, 2, /--bogus/],
+    ["--account without --role", ["-p", "corp", "--account", "111111111111"], {}, 2, /--account and --role go together/],
+    ["-d with a role", ["-p", "corp", "-d", "-r", ROLE_ARN], {}, 2, /take no role/],
+  ];
+  for (const [name, args, env, code, message] of cases) {
+    await t.step(name, async () => {
+      const before = await snapshot(tmp.path);
+      const result = await runCli(args, { home: tmp.path, env: { ...aws.env, ...env } });
+      assertCleanFailure(result, code, message, aws);
+      if (code === 2) assert.match(result.stderr, /^hint: /m, "usage errors point to --help");
+      assert.deepEqual(await snapshot(tmp.path), before, "no file changed");
+    });
+  }
+
+  await t.step("--debug adds the stack, still without a secret", async () => {
+    const result = await runCli(
+      ["-p", "corp", "-r", "arn:aws:iam::111111111111:role/Developer", "-ext", "--debug"],
+      { home: tmp.path, env: aws.env },
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^aws-sso: .*not granted/);
+    assert.match(result.stderr, STACK_FRAME);
+    assert.match(result.stderr, /ForbiddenException/, "the cause is shown");
+    assertNoSecret(result.stdout + result.stderr, aws);
+  });
+});
+
+Deno.test("aws-sso -d with no account assigned says so and writes nothing", async () => {
+  await using aws = await startFakeAws({ directory: { userName: "bob@example.com", accounts: [] } });
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await seedSession(tmp.path, aws);
+  const before = await snapshot(tmp.path);
+
+  for (const args of [["-d"], ["-d", "--prune"]]) {
+    const result = await runCli(["-p", "corp", ...args], { home: tmp.path, env: aws.env });
+    assertCleanFailure(result, 1, /^aws-sso: No account or role is assigned to you/, aws);
+    assert.match(result.stderr, /^hint: .*nothing was written/m);
+    assert.deepEqual(await snapshot(tmp.path), before);
+  }
+});

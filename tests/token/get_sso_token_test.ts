@@ -1,0 +1,322 @@
+import assert from "node:assert/strict";
+import { SsoError } from "../../src/errors.ts";
+import { getSsoToken, MIN_VALIDITY_MS } from "../../src/token/get_sso_token.ts";
+import { EXPIRY_WINDOW_MS } from "../../src/token/login.ts";
+import { FAKE_BROWSER } from "../e2e/_cli.ts";
+import {
+  assertNoSecrets,
+  corpProfile,
+  errorText,
+  legacyProfile,
+  oidcCalls,
+  plantToken,
+  rejection,
+  tokenEnv,
+  zulu,
+} from "./_fixtures.ts";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+Deno.test("the windows are botocore's: refresh within 15 minutes, unusable within 1 minute", () => {
+  assert.equal(EXPIRY_WINDOW_MS, 15 * MIN);
+  assert.equal(MIN_VALIDITY_MS, MIN);
+});
+
+Deno.test("getSsoToken() uses a token with more than 15 minutes left without any OIDC call", async (t) => {
+  for (const leftMs of [8 * HOUR, 15 * MIN + 1000, 15 * MIN]) {
+    await t.step(`${leftMs / 1000} s left`, async () => {
+      await using env = await tokenEnv();
+      const profile = corpProfile(env.aws.startUrl);
+      const issued = await plantToken(env, profile, { leftMs });
+      const before = await Deno.readTextFile(await env.tokenPath(profile));
+      const token = await getSsoToken(env.rt, profile);
+      assert.equal(token.accessToken, issued.accessToken);
+      assert.equal(oidcCalls(env.aws), 0);
+      assert.equal(await Deno.readTextFile(await env.tokenPath(profile)), before);
+      assert.equal(env.rt.err(), "");
+    });
+  }
+});
+
+Deno.test("getSsoToken() refreshes once within 15 minutes of expiry and rewrites botocore's format", async (t) => {
+  for (const leftMs of [15 * MIN - 1000, 10 * MIN, 2 * MIN, 61_000, 59_000, -HOUR]) {
+    await t.step(`${leftMs / 1000} s left`, async () => {
+      await using env = await tokenEnv();
+      const profile = corpProfile(env.aws.startUrl);
+      const issued = await plantToken(env, profile, { leftMs });
+      const token = await getSsoToken(env.rt, profile, { login: "never" });
+      const c = env.aws.counters;
+      assert.equal(c.createToken.refresh_token, 1);
+      assert.equal(oidcCalls(env.aws), 1, "only the refresh");
+      const accessToken = env.aws.issued.accessTokens.at(-1)!;
+      const refreshToken = env.aws.issued.refreshTokens.at(-1)!;
+      assert.notEqual(accessToken, issued.accessToken);
+      assert.equal(token.accessToken, accessToken);
+      assert.equal(token.expiresAt, env.rt.now() + 8 * HOUR);
+      assert.equal(
+        await Deno.readTextFile(await env.tokenPath(profile)),
+        `{"startUrl": "${profile.startUrl}", "region": "us-east-1", ` +
+          `"accessToken": "${accessToken}", "expiresAt": "${zulu(env.rt.now() + 8 * HOUR)}", ` +
+          `"clientId": "${issued.clientId}", "clientSecret": "${issued.clientSecret}", ` +
+          `"registrationExpiresAt": "${zulu(issued.clientSecretExpiresAt * 1000)}", ` +
+          `"refreshToken": "${refreshToken}"}`,
+      );
+      if (Deno.build.os !== "windows") {
+        assert.equal((await Deno.stat(await env.tokenPath(profile))).mode! & 0o777, 0o600);
+      }
+      // The next call finds the new token fresh.
+      await getSsoToken(env.rt, profile, { login: "never" });
+      assert.equal(env.aws.counters.createToken.refresh_token, 1);
+      assertNoSecrets(env.aws, [env.rt.err(), env.rt.out()]);
+    });
+  }
+});
+
+Deno.test("getSsoToken() walks through the windows as the clock moves", async () => {
+  await using env = await tokenEnv();
+  const profile = corpProfile(env.aws.startUrl);
+  await plantToken(env, profile, { leftMs: 16 * MIN });
+  const refreshes = () => env.aws.counters.createToken.refresh_token;
+  await getSsoToken(env.rt, profile, { login: "never" });
+  env.rt.advance(MIN - 1000); // 15 min + 1 s left
+  await getSsoToken(env.rt, profile, { login: "never" });
+  env.rt.advance(1000); // 15 min left
+  await getSsoToken(env.rt, profile, { login: "never" });
+  assert.equal(refreshes(), 0);
+  env.rt.advance(1000); // 15 min - 1 s left
+  const renewed = await getSsoToken(env.rt, profile, { login: "never" });
+  assert.equal(refreshes(), 1);
+  assert.equal(renewed.expiresAt, env.rt.now() + 8 * HOUR);
+  env.rt.advance(8 * HOUR - 15 * MIN - 1000); // 15 min + 1 s left on the new one
+  await getSsoToken(env.rt, profile, { login: "never" });
+  assert.equal(refreshes(), 1);
+  env.rt.advance(2000);
+  await getSsoToken(env.rt, profile, { login: "never" });
+  assert.equal(refreshes(), 2);
+});
+
+Deno.test("getSsoToken() keeps a still-valid token when the refresh is refused, without error", async (t) => {
+  for (const leftMs of [14 * MIN, 61_000, 60_000]) {
+    await t.step(`${leftMs / 1000} s left, refresh token revoked`, async () => {
+      await using env = await tokenEnv();
+      const profile = corpProfile(env.aws.startUrl);
+      const issued = await plantToken(env, profile, { leftMs });
+      env.aws.revokeRefreshTokens();
+      const before = await Deno.readTextFile(await env.tokenPath(profile));
+      const token = await getSsoToken(env.rt, profile, { login: "never" });
+      assert.equal(token.accessToken, issued.accessToken);
+      assert.equal(env.aws.counters.createToken.refresh_token, 1);
+      assert.equal(await Deno.readTextFile(await env.tokenPath(profile)), before);
+      assert.equal(env.rt.err(), "");
+    });
+  }
+  await t.step("refresh fails with a 500", async () => {
+    await using env = await tokenEnv({
+      fake: { faults: [{ op: "createToken", kind: "internal" }] },
+    });
+    const profile = corpProfile(env.aws.startUrl);
+    const issued = await plantToken(env, profile, { leftMs: 5 * MIN });
+    const token = await getSsoToken(env.rt, profile, { login: "never" });
+    assert.equal(token.accessToken, issued.accessToken);
+  });
+});
+
+Deno.test("getSsoToken() signs in when the refresh is refused and the token is (nearly) expired", async (t) => {
+  for (const leftMs of [59_000, 0, -HOUR]) {
+    await t.step(`${leftMs / 1000} s left`, async () => {
+      await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
+      const profile = corpProfile(env.aws.startUrl);
+      const issued = await plantToken(env, profile, { leftMs });
+      env.aws.revokeRefreshTokens();
+      const token = await getSsoToken(env.rt, profile);
+      const c = env.aws.counters;
+      assert.equal(c.createToken.refresh_token, 1);
+      assert.equal(c.authorize, 1);
+      assert.equal(c.createToken.authorization_code, 1);
+      assert.notEqual(token.accessToken, issued.accessToken);
+      assert.equal(token.accessToken, env.aws.issued.accessTokens.at(-1));
+      assert.equal(
+        JSON.parse(await Deno.readTextFile(await env.tokenPath(profile))).accessToken,
+        token.accessToken,
+      );
+      assert.equal(env.rt.out(), "");
+      assertNoSecrets(env.aws, [env.rt.err()]);
+    });
+  }
+});
+
+Deno.test("getSsoToken() never refreshes a legacy profile's token", async (t) => {
+  const cases: [number, "used" | "sign-in"][] = [
+    [10 * MIN, "used"],
+    [61_000, "used"],
+    [60_000, "used"],
+    [59_000, "sign-in"],
+    [-1000, "sign-in"],
+  ];
+  for (const [leftMs, expected] of cases) {
+    await t.step(`${leftMs / 1000} s left: ${expected}`, async () => {
+      await using env = await tokenEnv();
+      const profile = legacyProfile(env.aws.startUrl);
+      // Even with everything a refresh needs in the file.
+      const issued = await plantToken(env, profile, { leftMs });
+      if (expected === "used") {
+        const token = await getSsoToken(env.rt, profile, { login: "never" });
+        assert.equal(token.accessToken, issued.accessToken);
+      } else {
+        const err = await rejection(() => getSsoToken(env.rt, profile, { login: "never" }));
+        assert.ok(err instanceof SsoError && err.code === "LOGIN_REQUIRED", errorText(err));
+        assert.match(err.message, /has expired/);
+      }
+      assert.equal(oidcCalls(env.aws), 0);
+    });
+  }
+});
+
+Deno.test("getSsoToken() does not refresh without a live registration or refresh token", async (t) => {
+  await t.step("registration expired", async () => {
+    await using env = await tokenEnv();
+    const profile = corpProfile(env.aws.startUrl);
+    const issued = await plantToken(env, profile, { leftMs: 5 * MIN, registrationLeftMs: -1000 });
+    assert.equal((await getSsoToken(env.rt, profile)).accessToken, issued.accessToken);
+    assert.equal(oidcCalls(env.aws), 0);
+  });
+  await t.step("no refresh token", async () => {
+    await using env = await tokenEnv();
+    const profile = corpProfile(env.aws.startUrl);
+    const issued = await plantToken(env, profile, { leftMs: 5 * MIN, refreshable: false });
+    assert.equal((await getSsoToken(env.rt, profile)).accessToken, issued.accessToken);
+    assert.equal(oidcCalls(env.aws), 0);
+  });
+});
+
+Deno.test('getSsoToken() with login: "never" fails with LOGIN_REQUIRED naming the command', async (t) => {
+  const cases = [
+    { what: "no token", leftMs: null, why: /there is no SSO session yet/ },
+    { what: "an expired token", leftMs: -MIN, why: /the SSO session has expired/ },
+  ];
+  for (const c of cases) {
+    await t.step(c.what, async () => {
+      // A browser is there: the policy alone decides.
+      await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
+      const profile = corpProfile(env.aws.startUrl);
+      if (c.leftMs !== null) await plantToken(env, profile, { leftMs: c.leftMs, refreshable: false });
+      const err = await rejection(() => getSsoToken(env.rt, profile, { login: "never" }));
+      assert.ok(err instanceof SsoError, errorText(err));
+      assert.equal(err.code, "LOGIN_REQUIRED");
+      assert.match(err.message, /^Cannot get credentials for profile "corp": /);
+      assert.match(err.message, c.why);
+      assert.equal(err.hint, "sign in with: aws-sso -p corp --login");
+      assert.equal(oidcCalls(env.aws), 0);
+      assert.equal(env.spawned.length, 0, "no browser opened");
+    });
+  }
+  await t.step("a custom loginCommand", async () => {
+    await using env = await tokenEnv();
+    const profile = corpProfile(env.aws.startUrl);
+    const err = await rejection(() =>
+      getSsoToken(env.rt, profile, { login: "never", loginCommand: "my-tool login corp" })
+    );
+    assert.ok(err instanceof SsoError);
+    assert.equal(err.hint, "sign in with: my-tool login corp");
+  });
+});
+
+Deno.test('getSsoToken() with login: "browser-only" fails at once where no browser can be opened', async (t) => {
+  const cases: Record<string, Record<string, string>> = {
+    "no BROWSER, no DISPLAY": {},
+    "an SSH session with a DISPLAY": { DISPLAY: ":0", SSH_CONNECTION: "10.0.0.1 22 10.0.0.2 22" },
+  };
+  for (const [what, vars] of Object.entries(cases)) {
+    for (const profileKind of ["sso-session", "legacy"] as const) {
+      await t.step(`${what}, ${profileKind}`, async () => {
+        await using env = await tokenEnv({ env: vars });
+        const profile = profileKind === "legacy"
+          ? legacyProfile(env.aws.startUrl)
+          : corpProfile(env.aws.startUrl);
+        const started = performance.now();
+        const err = await rejection(() => getSsoToken(env.rt, profile, { login: "browser-only" }));
+        assert.ok(performance.now() - started < 2000, "it waited");
+        assert.ok(err instanceof SsoError && err.code === "LOGIN_REQUIRED", errorText(err));
+        assert.equal(
+          err.hint,
+          `no browser can be opened here; sign in with: aws-sso -p ${profile.profileName} --login`,
+        );
+        assert.equal(oidcCalls(env.aws), 0);
+        assert.equal(env.spawned.length, 0);
+        assert.equal(env.rt.err(), "");
+      });
+    }
+  }
+});
+
+Deno.test('getSsoToken() with login: "browser-only" signs in where a browser can be opened', async (t) => {
+  await t.step("sso-session: PKCE", async () => {
+    await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
+    const profile = corpProfile(env.aws.startUrl);
+    const token = await getSsoToken(env.rt, profile, { login: "browser-only" });
+    assert.equal(env.aws.counters.createToken.authorization_code, 1);
+    assert.equal(token.accessToken, env.aws.issued.accessTokens.at(-1));
+    assert.equal(env.rt.out(), "");
+  });
+  await t.step("legacy: device code, the browser opens the pre-filled URL", async () => {
+    await using env = await tokenEnv({
+      env: { BROWSER: FAKE_BROWSER },
+      fake: { deviceApproveAfterPolls: null },
+      fakeSleep: true,
+    });
+    const profile = legacyProfile(env.aws.startUrl);
+    const token = await getSsoToken(env.rt, profile, { login: "browser-only" });
+    assert.equal(env.aws.counters.createToken.device_code, 2);
+    assert.equal(token.accessToken, env.aws.issued.accessTokens.at(-1));
+    assert.match(env.spawned[0]!.args.at(-1)!, /\/device\?user_code=/);
+  });
+});
+
+Deno.test("getSsoToken() signs in once when 20 callers in one process ask at the same moment", async () => {
+  await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
+  const profile = corpProfile(env.aws.startUrl);
+  await plantToken(env, profile, { leftMs: -MIN, refreshable: false });
+  const tokens = await Promise.all(
+    Array.from({ length: 20 }, () => getSsoToken(env.rt, profile, { login: "browser-only" })),
+  );
+  assert.equal(env.aws.counters.authorize, 1);
+  assert.equal(env.aws.counters.createToken.authorization_code, 1);
+  assert.equal(new Set(tokens.map((t) => t.accessToken)).size, 1);
+});
+
+Deno.test("getSsoToken() refreshes once when 20 callers in one process ask at the same moment", async () => {
+  await using env = await tokenEnv();
+  const profile = corpProfile(env.aws.startUrl);
+  await plantToken(env, profile, { leftMs: 5 * MIN });
+  const tokens = await Promise.all(
+    Array.from({ length: 20 }, () => getSsoToken(env.rt, profile, { login: "never" })),
+  );
+  assert.equal(env.aws.counters.createToken.refresh_token, 1);
+  assert.equal(new Set(tokens.map((t) => t.accessToken)).size, 1);
+  assert.equal(tokens[0]!.accessToken, env.aws.issued.accessTokens.at(-1));
+});
+
+Deno.test("getSsoToken() with rejected signs in again only if no one else already has", async () => {
+  await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
+  const profile = corpProfile(env.aws.startUrl);
+  const issued = await plantToken(env, profile, { leftMs: 8 * HOUR, refreshable: false });
+  // The portal refused `issued`: sign in.
+  const renewed = await getSsoToken(env.rt, profile, { rejected: issued.accessToken });
+  assert.equal(env.aws.counters.createToken.authorization_code, 1);
+  assert.notEqual(renewed.accessToken, issued.accessToken);
+  // A second process that was refused the same old token takes the new one.
+  const again = await getSsoToken(env.rt, profile, { rejected: issued.accessToken });
+  assert.equal(again.accessToken, renewed.accessToken);
+  assert.equal(env.aws.counters.createToken.authorization_code, 1);
+});
+
+Deno.test("getSsoToken() with force signs in even with a fresh token", async () => {
+  await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
+  const profile = corpProfile(env.aws.startUrl);
+  const issued = await plantToken(env, profile, { leftMs: 8 * HOUR });
+  const token = await getSsoToken(env.rt, profile, { force: true });
+  assert.notEqual(token.accessToken, issued.accessToken);
+  assert.equal(env.aws.counters.createToken.refresh_token, 0);
+  assert.equal(env.aws.counters.createToken.authorization_code, 1);
+});
