@@ -26,6 +26,8 @@
 
 export { SsoError, type SsoErrorCode, type SsoErrorOptions } from "./src/errors.ts";
 export type * from "./src/runtime.ts";
+export type * from "./src/portal/portal_api.ts";
+export type * from "./src/token/oidc_api.ts";
 export { denoRuntime } from "./src/deno_runtime.ts";
 export type { RoleCredentials } from "./src/role_credentials.ts";
 export { loadSsoProfile } from "./src/config/load_sso_profile.ts";
@@ -36,18 +38,24 @@ export {
 } from "./src/config/resolve_sso_profile.ts";
 export { readToken } from "./src/token/token_store.ts";
 export type { SsoToken } from "./src/token/sso_token.ts";
-export { getSsoToken, type GetSsoTokenOptions, type LoginPolicy } from "./src/token/get_sso_token.ts";
+export {
+  getSsoToken,
+  type GetSsoTokenOptions,
+  type LoginPolicy,
+} from "./src/token/get_sso_token.ts";
 export { login, type LoginOptions } from "./src/token/login_command.ts";
 export { logout } from "./src/token/logout.ts";
+export type { SignInOptions } from "./src/token/login.ts";
+export type { WithSsoTokenOptions } from "./src/portal/with_sso_token.ts";
+export type { RateLimiter } from "./src/portal/rate_limiter.ts";
 export { getRoleCredentials, type RoleRef } from "./src/portal/get_role_credentials.ts";
 export {
   cachedRoleCredentials,
   type CachedRoleCredentialsOptions,
 } from "./src/portal/cached_role_credentials.ts";
 export { listAccounts, listRoles } from "./src/portal/list_accounts.ts";
-export type { AccountInfo, RoleInfo } from "./src/portal/portal_api.ts";
 export { discover, type DiscoveredRole, type DiscoverOptions } from "./src/portal/discover.ts";
-export { formatRoleArn, parseRoleArn } from "./src/portal/role_arn.ts";
+export { formatRoleArn, parseRoleArn, type RoleArnParts } from "./src/portal/role_arn.ts";
 export { renderProcess } from "./src/render/render_process.ts";
 export { type EnvFormat, renderEnv, type RenderEnvOptions } from "./src/render/render_env.ts";
 export { credentialsIniValues } from "./src/render/render_credentials_ini.ts";

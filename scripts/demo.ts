@@ -48,7 +48,9 @@ try {
   await step("export lines for eval", ["-p", "corp", "-r", role, "-env"]);
   await step("list accounts and roles", ["-p", "corp", "--list"]);
 
-  console.log(`\n${bold("STS GetCallerIdentity with those credentials (SigV4-checked by the fake):")}`);
+  console.log(
+    `\n${bold("STS GetCallerIdentity with those credentials (SigV4-checked by the fake):")}`,
+  );
   const command = [...cliArgs(["-p", "corp", "-r", role, "-ext"], { home, env })]
     .map((w) => `'${w.replaceAll("'", `'"'"'`)}'`).join(" ");
   await Deno.writeTextFile(

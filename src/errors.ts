@@ -59,6 +59,8 @@ export class SsoError extends Error {
   readonly hint: string | undefined;
 
   /**
+   * Creates the error.
+   *
    * @param code the machine-readable reason
    * @param message one sentence naming what failed
    * @param options hint and cause

@@ -104,6 +104,14 @@ export async function writeDiscoveredProfiles(
     ...options,
     ...(progress ? { onProgress: progress } : {}),
   });
+  if (roles.length === 0) {
+    // Nothing to write, and with --prune an empty answer would remove every discovered profile.
+    throw new SsoError(
+      "NOT_FOUND",
+      `No account or role is assigned to you in IAM Identity Center (${profile.startUrl})`,
+      { hint: "ask your administrator to assign you a permission set; nothing was written" },
+    );
+  }
   const path = configFilePath(runtime.env);
   const counts = { added: 0, updated: 0, unchanged: 0, pruned: 0, skipped: [] as string[] };
   await withLock(runtime, `${path}.lock`, async () => {

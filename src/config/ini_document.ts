@@ -130,6 +130,8 @@ interface Block {
   entries: Entry[];
   /** Entries by lowercased key, built on first use (see {@linkcode keysOf}). */
   keys: Map<string, Entry> | undefined;
+  /** What the header maps to, worked out on first use; `null` when it maps to nothing. */
+  ref?: SectionRef | null;
 }
 
 /** A block's entries by lowercased key. */
@@ -274,6 +276,7 @@ function splitLines(text: string): string[] {
  * `ValueError` (an unclosed quote or a trailing backslash).
  */
 function shlexSplit(s: string): string[] | undefined {
+  if (!/["'\\]/.test(s)) return s.split(/[ \t\r\n]+/).filter((part) => part !== "");
   const out: string[] = [];
   let token = "";
   let inToken = false;
@@ -844,12 +847,12 @@ export class IniDocument {
    * ```
    */
   names(type: SectionType): string[] {
-    const names: string[] = [];
+    const names = new Set<string>();
     for (const block of this.#blocks) {
-      const ref = parseSectionName(block.name!, this.kind);
-      if (ref?.type === type) names.push(ref.name);
+      const ref = this.#refOf(block);
+      if (ref?.type === type) names.add(ref.name);
     }
-    return [...new Set(names)];
+    return [...names];
   }
 
   /**
@@ -1061,12 +1064,19 @@ export class IniDocument {
     return this.#index().get(identityOf(name, this.kind)) ?? [];
   }
 
+  /** What a block's header maps to (cached: a header never changes its name). */
+  #refOf(block: Block): SectionRef | null {
+    if (block.ref === undefined) block.ref = parseSectionName(block.name!, this.kind) ?? null;
+    return block.ref;
+  }
+
   /** Blocks grouped by what they map to. */
   #index(): Map<string, Block[]> {
     if (this.#byIdentity) return this.#byIdentity;
     const index = new Map<string, Block[]>();
     for (const block of this.#blocks) {
-      const id = identityOf(block.name!, this.kind);
+      const ref = this.#refOf(block);
+      const id = ref ? refKey(ref) : `\u0001${block.name}`;
       const group = index.get(id);
       if (group) group.push(block);
       else index.set(id, [block]);

@@ -12,8 +12,11 @@ import type { WithSsoTokenOptions } from "./with_sso_token.ts";
 
 /** A role the user can reach, with its account's name. */
 export interface DiscoveredRole {
+  /** The 12-digit account id. */
   accountId: string;
+  /** The account's name, when the portal gives one. */
   accountName?: string;
+  /** The permission set name. */
   roleName: string;
 }
 

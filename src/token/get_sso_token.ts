@@ -19,6 +19,11 @@ import { readToken, writeToken } from "./token_store.ts";
 /** A token with less than this left is not handed out (a call made with it could fail mid-way). */
 export const MIN_VALIDITY_MS = 60_000;
 
+/** Whether a token has less than {@linkcode MIN_VALIDITY_MS} left: as good as expired. */
+function spent(token: SsoToken, now: number): boolean {
+  return token.expiresAt - now < MIN_VALIDITY_MS;
+}
+
 /** When sign-in may happen. */
 export type LoginPolicy =
   /** Sign in whenever needed (browser, or device code where none can be opened). */
@@ -52,8 +57,9 @@ function refreshable(profile: SsoProfile, token: SsoToken, now: number): boolean
 
 /** Good enough to hand out without taking the lock. */
 function fresh(profile: SsoProfile, token: SsoToken | null, now: number): token is SsoToken {
-  if (!token || token.expiresAt - MIN_VALIDITY_MS <= now) return false;
-  return !(refreshable(profile, token, now) && token.expiresAt - EXPIRY_WINDOW_MS <= now);
+  if (!token || spent(token, now)) return false;
+  // botocore refreshes when less than 15 minutes are left (`remaining < _REFRESH_WINDOW`).
+  return !(refreshable(profile, token, now) && token.expiresAt - now < EXPIRY_WINDOW_MS);
 }
 
 async function refresh(
@@ -89,7 +95,7 @@ export function sessionLockPath(runtime: Runtime, profile: SsoProfile): string {
 async function loginWithAwsCli(runtime: Runtime, profile: SsoProfile): Promise<SsoToken> {
   const code = await runtime.spawn("aws", ["sso", "login", "--profile", profile.profileName]);
   const token = await readToken(runtime, profile);
-  if (code !== 0 || !token || token.expiresAt - MIN_VALIDITY_MS <= runtime.now()) {
+  if (code !== 0 || !token || spent(token, runtime.now())) {
     throw new SsoError(
       "LOGIN_FAILED",
       `"aws sso login --profile ${profile.profileName}" did not sign in (exit code ${code})`,
@@ -135,7 +141,7 @@ export async function getSsoToken(
         }
       }
       const dead = token.accessToken === options.rejected;
-      if (!dead && token.expiresAt - MIN_VALIDITY_MS > now) return token;
+      if (!dead && !spent(token, now)) return token;
     }
     assertMayLogIn(runtime, profile, options, token);
     const fresh_ = options.loginWith === "aws"

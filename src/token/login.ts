@@ -53,7 +53,8 @@ async function registration(
   const text = await runtime.fs.readTextFile(path);
   const cached = text === null ? null : parseClientRegistration(text);
   if (
-    cached && cached.expiresAt - EXPIRY_WINDOW_MS > runtime.now() &&
+    // botocore's `_is_expired`: less than 15 minutes left.
+    cached && cached.expiresAt - runtime.now() >= EXPIRY_WINDOW_MS &&
     isAuthCodeRegistration(cached) === authCode
   ) {
     return cached;

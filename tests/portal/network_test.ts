@@ -63,7 +63,7 @@ Deno.test("aws-sso -ext trusts the CA of AWS_CA_BUNDLE, and only with it", async
     refused.stderr,
     /^aws-sso: Get credentials for role ReadOnly in account 111111111111: .*certificate.*\nhint: /i,
   );
-  assert.doesNotMatch(refused.stderr, /Unexpected error|    at /);
+  assert.doesNotMatch(refused.stderr, /Unexpected error| {4}at /);
   assert.equal(aws.counters.getRoleCredentials, 0);
 
   const trusted = await runCli(["-p", "corp", "-r", ROLE, "-ext", "--no-login"], {

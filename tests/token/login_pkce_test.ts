@@ -26,7 +26,7 @@ Deno.test("codeVerifier() and codeChallenge() follow RFC 7636 S256 as the AWS CL
   assert.equal(seen.size, 50);
   // RFC 7636 appendix B.
   assert.equal(
-    await codeChallenge("dBjftJeZ4CVP-mJ92K9qwpa5Hxk8ShFbsR1BbvGBYwR8"),
+    await codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
     "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
   );
 });
