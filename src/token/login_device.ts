@@ -9,6 +9,7 @@ import { awsErrorName, describeAwsError } from "../aws_error.ts";
 import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { openBrowser } from "./browser.ts";
+import { qrCode } from "./qr_code.ts";
 import type { ClientRegistration } from "./client_registration.ts";
 import type { CreateTokenOutput, OidcApi } from "./oidc_api.ts";
 
@@ -100,6 +101,11 @@ export async function deviceCodeLogin(
         `${auth.verificationUriComplete}\n\n` +
         `or open ${auth.verificationUri} and enter the code: ${auth.userCode}\n`,
     );
+    // On a terminal, a phone can scan it: no need to copy a URL off a remote session.
+    if (runtime.stderr.isTerminal) {
+      const qr = await qrCode(auth.verificationUriComplete);
+      if (qr) runtime.stderr.write(`\n${qr}\n`);
+    }
   }
   while (runtime.now() < deadline) {
     await runtime.sleep(interval);
