@@ -8,13 +8,37 @@ import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { withLock } from "../files/lock.ts";
 import { portalFor } from "../portal/portal_for.ts";
 import type { Runtime } from "../runtime.ts";
+import { join } from "../path.ts";
+import { cliCacheDir } from "../portal/role_credentials_cache.ts";
 import { tokenCachePath } from "./cache_paths.ts";
 import { sessionLockPath } from "./get_sso_token.ts";
 import { readToken } from "./token_store.ts";
 
 /**
+ * Removes the role credentials cached for this session in `~/.aws/cli/cache`: SSO entries of its
+ * start URL, and SSO entries that do not say where they came from (the AWS CLI writes none), as
+ * `aws sso logout` removes every SSO entry. Entries of other providers are kept.
+ */
+async function removeCachedRoleCredentials(runtime: Runtime, profile: SsoProfile): Promise<void> {
+  const dir = cliCacheDir(runtime.env);
+  for (const name of await runtime.fs.readDir(dir)) {
+    if (!name.endsWith(".json")) continue;
+    const path = join(dir, name);
+    try {
+      const data = JSON.parse((await runtime.fs.readTextFile(path)) ?? "null");
+      if (data?.ProviderType !== "sso") continue;
+      if (data.StartUrl !== undefined && data.StartUrl !== profile.startUrl) continue;
+      await runtime.fs.remove(path);
+    } catch {
+      // Not JSON, or gone meanwhile: not ours to judge.
+    }
+  }
+}
+
+/**
  * Signs out of a profile's SSO session: calls the portal's `Logout` (its errors are ignored, as
- * the AWS CLI ignores them) and removes the cached token. The client registration is kept.
+ * the AWS CLI ignores them), removes the cached token and the role credentials cached for the
+ * session. The client registration is kept.
  *
  * @param runtime the runtime
  * @param profile the SSO profile
@@ -31,6 +55,7 @@ export async function logout(runtime: Runtime, profile: SsoProfile): Promise<boo
       // The AWS CLI ignores Logout errors too: the token is removed either way.
     }
     await runtime.fs.remove(tokenCachePath(profile, runtime.env));
+    await removeCachedRoleCredentials(runtime, profile);
     return true;
   });
 }
