@@ -6,6 +6,7 @@
  */
 
 import { expandHome } from "./config/home_dir.ts";
+import type { SsoProfile } from "./config/resolve_sso_profile.ts";
 import { serviceEndpoint, type SsoService } from "./endpoints.ts";
 import { SsoError } from "./errors.ts";
 import type { Runtime } from "./runtime.ts";
@@ -18,22 +19,23 @@ export interface ClientOptions {
 }
 
 /**
- * Builds client options for a service in a region.
+ * Builds client options for a service of a profile's SSO region.
  *
  * @param runtime env and files
  * @param service `"sso"` or `"sso-oidc"`
- * @param region the SSO region
+ * @param profile the SSO profile (its region and configured endpoints)
  * @returns the options
  * @throws {SsoError} `FILE_ERROR` when `AWS_CA_BUNDLE` names a file that cannot be read
  */
 export async function clientOptions(
   runtime: Runtime,
   service: SsoService,
-  region: string,
+  profile: SsoProfile,
 ): Promise<ClientOptions> {
+  const region = profile.ssoRegion;
   const options: ClientOptions = {
     region,
-    endpoint: serviceEndpoint(service, region, runtime.env),
+    endpoint: serviceEndpoint(service, region, runtime.env, profile.endpoints),
   };
   const bundle = runtime.env("AWS_CA_BUNDLE");
   if (bundle) {

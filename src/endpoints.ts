@@ -31,26 +31,39 @@ export function partition(region: string): string {
 /** The two services whose endpoints aws-sso needs. */
 export type SsoService = "sso" | "sso-oidc";
 
+/** Endpoint URLs from the config file, as {@linkcode serviceEndpoint} takes them. */
+export type ConfiguredEndpoints = Partial<Record<SsoService | "*", string>>;
+
 /**
- * The endpoint URL for a service: `AWS_ENDPOINT_URL_SSO` / `AWS_ENDPOINT_URL_SSO_OIDC`, then
- * `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`; otherwise the public
- * endpoint of the region.
+ * The endpoint URL for a service, in botocore's order: `AWS_ENDPOINT_URL_SSO` /
+ * `AWS_ENDPOINT_URL_SSO_OIDC`, then `AWS_ENDPOINT_URL`, then the `[services]` section the profile
+ * names, then the profile's `endpoint_url` — none of them when
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`; otherwise the public endpoint of the region.
  *
  * @param service `"sso"` (the portal) or `"sso-oidc"`
  * @param region the SSO region
  * @param env reads an environment variable
- * @param configured an `endpoint_url` from the config file's `[services]` section, if any
+ * @param configured endpoint URLs from the config file
  * @returns the base URL, without a trailing slash
+ * @example
+ * ```ts
+ * import { serviceEndpoint } from "./endpoints.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(serviceEndpoint("sso", "cn-north-1", () => undefined),
+ *   "https://portal.sso.cn-north-1.amazonaws.com.cn");
+ * assert.equal(serviceEndpoint("sso-oidc", "us-east-1", () => undefined, { "*": "http://x/" }), "http://x");
+ * ```
  */
 export function serviceEndpoint(
   service: SsoService,
   region: string,
   env: (name: string) => string | undefined,
-  configured?: string,
+  configured: ConfiguredEndpoints = {},
 ): string {
   if (env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.toLowerCase() !== "true") {
     const specific = service === "sso" ? "AWS_ENDPOINT_URL_SSO" : "AWS_ENDPOINT_URL_SSO_OIDC";
-    const url = env(specific) || configured || env("AWS_ENDPOINT_URL");
+    const url = env(specific) || env("AWS_ENDPOINT_URL") || configured[service] ||
+      configured["*"];
     if (url) return url.replace(/\/+$/, "");
   }
   const host = service === "sso" ? "portal.sso" : "oidc";

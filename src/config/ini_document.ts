@@ -276,8 +276,18 @@ function splitLines(text: string): string[] {
  * `ValueError` (an unclosed quote or a trailing backslash).
  */
 function shlexSplit(s: string): string[] | undefined {
-  if (!/["'\\]/.test(s)) return s.split(/[ \t\r\n]+/).filter((part) => part !== "");
   const out: string[] = [];
+  if (!/["'\\]/.test(s)) {
+    // No quotes or escapes: words between whitespace.
+    let from = -1;
+    for (let i = 0; i <= s.length; i++) {
+      const c = i < s.length ? s.charCodeAt(i) : 32;
+      const space = c === 32 || c === 9 || c === 13 || c === 10;
+      if (space && from >= 0) out.push(s.slice(from, i)), (from = -1);
+      else if (!space && from < 0) from = i;
+    }
+    return out;
+  }
   let token = "";
   let inToken = false;
   let i = 0;
@@ -356,15 +366,36 @@ export function parseSectionName(header: string, kind: AwsFileKind): SectionRef 
   return header === "default" ? { type: "profile", name: "default" } : undefined;
 }
 
-/** The key under which sections that botocore maps to the same thing are grouped. */
-function refKey(ref: SectionRef): string {
-  return `${ref.type}\u0000${ref.name}`;
+/** Where a header is grouped: the type and name it maps to, or `""` and the header itself. */
+function groupKey(ref: SectionRef | null | undefined, header: string): [string, string] {
+  return ref ? [ref.type, ref.name] : ["", header];
 }
 
-/** The grouping key of a header name. */
-function identityOf(header: string, kind: AwsFileKind): string {
-  const ref = parseSectionName(header, kind);
-  return ref ? refKey(ref) : `\u0001${header}`;
+/** A plain object from key-value pairs (a key `__proto__` becomes an own property). */
+function record(pairs: Iterable<readonly [string, string]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of pairs) {
+    if (k === "__proto__") {
+      Object.defineProperty(out, k, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** An entry of a block by lowercased key. */
+function findEntry(
+  entries: readonly Entry[],
+  keys: Map<string, Entry> | undefined,
+  lower: string,
+): Entry | undefined {
+  if (keys) return keys.get(lower);
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.lower === lower) return entries[i];
+  return undefined;
 }
 
 /** The `SyntaxError` for a line that cannot be parsed. */
@@ -587,24 +618,22 @@ function checkValue(key: string, value: string): void {
 class SectionView implements IniSection {
   readonly name: string;
   readonly line: number;
-  readonly #own: Map<string, Entry>;
+  readonly #entries: readonly Entry[];
+  readonly #keys: Map<string, Entry> | undefined;
   readonly #defaults: Map<string, Entry> | undefined;
 
-  constructor(
-    name: string,
-    line: number,
-    own: Map<string, Entry>,
-    defaults: Map<string, Entry> | undefined,
-  ) {
+  constructor(name: string, line: number, block: Block, defaults: Map<string, Entry> | undefined) {
     this.name = name;
     this.line = line;
-    this.#own = own;
+    // Edits give the block new arrays and maps, so holding these keeps the view a snapshot.
+    this.#entries = block.entries;
+    this.#keys = block.entries.length > 8 ? keysOf(block) : undefined;
     this.#defaults = defaults;
   }
 
   get(key: string): string | undefined {
     const lower = key.toLowerCase();
-    return (this.#own.get(lower) ?? this.#defaults?.get(lower))?.value;
+    return (findEntry(this.#entries, this.#keys, lower) ?? this.#defaults?.get(lower))?.value;
   }
 
   has(key: string): boolean {
@@ -612,17 +641,18 @@ class SectionView implements IniSection {
   }
 
   keys(): string[] {
-    const keys = [...this.#own.keys()];
+    const keys = this.#entries.map((e) => e.lower);
     if (this.#defaults) {
       for (const k of this.#defaults.keys()) {
-        if (!this.#own.has(k)) keys.push(k);
+        if (!findEntry(this.#entries, this.#keys, k)) keys.push(k);
       }
     }
     return keys;
   }
 
   toRecord(): Record<string, string> {
-    return Object.fromEntries(this.keys().map((k) => [k, this.get(k)!]));
+    if (!this.#defaults) return record(this.#entries.map((e) => [e.lower, e.value]));
+    return record(this.keys().map((k) => [k, this.get(k)!]));
   }
 
   subsection(key: string): Record<string, string> | undefined {
@@ -636,7 +666,7 @@ class SectionView implements IniSection {
       if (eq < 0) return undefined; // only a [DEFAULT] value botocore never splits gets here
       pairs.push([pyStrip(line.slice(0, eq)), pyStrip(line.slice(eq + 1))]);
     }
-    return Object.fromEntries(pairs);
+    return record(pairs);
   }
 }
 
@@ -676,7 +706,7 @@ export class IniDocument {
   readonly eol: string;
   #preamble: Block;
   #blocks: Block[];
-  #byIdentity: Map<string, Block[]> | undefined;
+  #byRef: Map<string, Map<string, Block[]>> | undefined;
   #starts: Map<Block, number> | undefined;
   #defaults: Map<string, Entry> | undefined;
 
@@ -806,7 +836,9 @@ export class IniDocument {
     const group = this.#group(name);
     if (group.length === 0) return undefined;
     if (name === DEFAULTS) {
-      return new SectionView(DEFAULTS, this.#lineOf(group[0]!), this.#defaultEntries(), undefined);
+      const merged = newBlock(DEFAULTS);
+      merged.entries = [...this.#defaultEntries().values()];
+      return new SectionView(DEFAULTS, this.#lineOf(group[0]!), merged, undefined);
     }
     return this.#view(group[group.length - 1]!);
   }
@@ -827,7 +859,7 @@ export class IniDocument {
    * ```
    */
   lookup(ref: SectionRef): IniSection | undefined {
-    const group = this.#index().get(refKey(ref));
+    const group = this.#index().get(ref.type)?.get(ref.name);
     return group ? this.#view(group[group.length - 1]!) : undefined;
   }
 
@@ -847,12 +879,8 @@ export class IniDocument {
    * ```
    */
   names(type: SectionType): string[] {
-    const names = new Set<string>();
-    for (const block of this.#blocks) {
-      const ref = this.#refOf(block);
-      if (ref?.type === type) names.add(ref.name);
-    }
-    return [...names];
+    // The index keeps the order in which names first appear.
+    return [...(this.#index().get(type)?.keys() ?? [])];
   }
 
   /**
@@ -980,9 +1008,7 @@ export class IniDocument {
     block.text = `[${name}]${this.eol}`;
     block.lineCount = 1;
     this.#blocks.push(block);
-    const id = identityOf(name, this.kind);
-    const index = this.#index();
-    index.set(id, [...(index.get(id) ?? []), block]);
+    this.#addToIndex(block);
     this.#changed();
     return true;
   }
@@ -1014,7 +1040,8 @@ export class IniDocument {
   removeSection(name: string): boolean {
     const group = this.#group(name);
     for (const block of [...group].reverse()) this.#remove(block);
-    this.#index().delete(identityOf(name, this.kind));
+    const [type, key] = groupKey(parseSectionName(name, this.kind), name);
+    this.#index().get(type)?.delete(key);
     return group.length > 0;
   }
 
@@ -1061,7 +1088,8 @@ export class IniDocument {
 
   /** The blocks botocore maps to the same thing as this header name, in file order. */
   #group(name: string): Block[] {
-    return this.#index().get(identityOf(name, this.kind)) ?? [];
+    const [type, key] = groupKey(parseSectionName(name, this.kind), name);
+    return this.#index().get(type)?.get(key) ?? [];
   }
 
   /** What a block's header maps to (cached: a header never changes its name). */
@@ -1070,18 +1098,24 @@ export class IniDocument {
     return block.ref;
   }
 
-  /** Blocks grouped by what they map to. */
-  #index(): Map<string, Block[]> {
-    if (this.#byIdentity) return this.#byIdentity;
-    const index = new Map<string, Block[]>();
-    for (const block of this.#blocks) {
-      const ref = this.#refOf(block);
-      const id = ref ? refKey(ref) : `\u0001${block.name}`;
-      const group = index.get(id);
-      if (group) group.push(block);
-      else index.set(id, [block]);
-    }
-    return (this.#byIdentity = index);
+  /** Blocks grouped by what they map to: type (`""` for others) → name → blocks in file order. */
+  #index(): Map<string, Map<string, Block[]>> {
+    if (this.#byRef) return this.#byRef;
+    this.#byRef = new Map();
+    for (const block of this.#blocks) this.#addToIndex(block);
+    return this.#byRef;
+  }
+
+  /** Adds a new block at the end of its group. */
+  #addToIndex(block: Block): void {
+    const index = this.#byRef;
+    if (!index) return; // built from all blocks on first use
+    const [type, name] = groupKey(this.#refOf(block), block.name!);
+    let byName = index.get(type);
+    if (!byName) index.set(type, byName = new Map());
+    const group = byName.get(name);
+    if (group) group.push(block);
+    else byName.set(name, [block]);
   }
 
   /** The keys of every `[DEFAULT]` section. */
@@ -1114,7 +1148,7 @@ export class IniDocument {
     return new SectionView(
       block.name!,
       this.#lineOf(block),
-      keysOf(block),
+      block,
       defaults && defaults.size > 0 ? defaults : undefined,
     );
   }

@@ -5,7 +5,7 @@
  */
 
 import type { Runtime } from "../runtime.ts";
-import { getProfile, getSsoSession, loadAwsFile } from "./aws_files.ts";
+import { getProfile, getServices, getSsoSession, loadAwsFile } from "./aws_files.ts";
 import { resolveSsoProfile, type SsoProfile } from "./resolve_sso_profile.ts";
 
 /**
@@ -28,5 +28,6 @@ export async function loadSsoProfile(runtime: Runtime, name: string): Promise<Ss
     path: config.path,
     profile: (n) => getProfile(config.doc, n),
     ssoSession: (n) => getSsoSession(config.doc, n),
+    services: (n) => getServices(config.doc, n),
   });
 }

@@ -24,6 +24,11 @@ export interface SsoProfile {
   roleName?: string;
   /** The profile's `region` (for the services the credentials are used with), when set. */
   region?: string;
+  /**
+   * Endpoint URLs from the config file: the `[services NAME]` section the profile names
+   * (`sso`, `sso-oidc`), and the profile's own `endpoint_url` (`*`).
+   */
+  endpoints?: Partial<Record<"sso" | "sso-oidc" | "*", string>>;
 }
 
 /** Where {@linkcode resolveSsoProfile} finds sections: lowercased keys, as the config file reader gives them. */
@@ -34,6 +39,8 @@ export interface ProfileLookup {
   profile(name: string): Record<string, string> | undefined;
   /** An `[sso-session NAME]` section's keys, or `undefined`. */
   ssoSession(name: string): Record<string, string> | undefined;
+  /** A `[services NAME]` section's sub-sections (service id → keys), or `undefined`. */
+  services?(name: string): Record<string, Record<string, string>> | undefined;
 }
 
 const SSO_KEYS = ["sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"];
@@ -129,6 +136,14 @@ export function resolveSsoProfile(name: string, lookup: ProfileLookup): SsoProfi
   const accountId = optional("sso_account_id");
   const roleName = optional("sso_role_name");
   const region = optional("region");
+  const endpoints: Partial<Record<"sso" | "sso-oidc" | "*", string>> = {};
+  const servicesName = section["services"];
+  const services = servicesName !== undefined ? lookup.services?.(servicesName) : undefined;
+  if (services?.["sso"]?.["endpoint_url"]) endpoints.sso = services["sso"]["endpoint_url"];
+  if (services?.["sso_oidc"]?.["endpoint_url"]) {
+    endpoints["sso-oidc"] = services["sso_oidc"]["endpoint_url"];
+  }
+  if (section["endpoint_url"]) endpoints["*"] = section["endpoint_url"];
   return {
     profileName: name,
     startUrl: merged["sso_start_url"] as string,
@@ -138,5 +153,6 @@ export function resolveSsoProfile(name: string, lookup: ProfileLookup): SsoProfi
     ...(accountId !== undefined ? { accountId } : {}),
     ...(roleName !== undefined ? { roleName } : {}),
     ...(region !== undefined ? { region } : {}),
+    ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}),
   };
 }

@@ -11,5 +11,5 @@ import type { PortalApi } from "./portal_api.ts";
 
 /** Builds the portal client for a profile's SSO region (`AWS_ENDPOINT_URL_SSO`, `AWS_CA_BUNDLE`). */
 export async function portalFor(runtime: Runtime, profile: SsoProfile): Promise<PortalApi> {
-  return await runtime.portal(await clientOptions(runtime, "sso", profile.ssoRegion));
+  return await runtime.portal(await clientOptions(runtime, "sso", profile));
 }

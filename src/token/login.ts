@@ -40,7 +40,7 @@ export interface SignInOptions {
 
 /** The OIDC client for a profile, at the endpoint the SDKs would use. */
 export async function oidcFor(runtime: Runtime, profile: SsoProfile): Promise<OidcApi> {
-  return await runtime.oidc(await clientOptions(runtime, "sso-oidc", profile.ssoRegion));
+  return await runtime.oidc(await clientOptions(runtime, "sso-oidc", profile));
 }
 
 async function registration(

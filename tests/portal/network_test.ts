@@ -104,3 +104,19 @@ Deno.test("aws-sso -ext goes through HTTP_PROXY", async () => {
   assert.equal(proxy.count(), 1);
   assert.equal(aws.counters.getRoleCredentials, 1);
 });
+
+Deno.test("aws-sso -ext reaches the portal named by the profile's [services] section", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(
+    tmp.path,
+    aws.startUrl,
+    `\n[profile routed]\nsso_session = corp\nservices = fake\n\n` +
+      `[services fake]\nsso =\n  endpoint_url = ${aws.url}\nsso_oidc =\n  endpoint_url = ${aws.url}\n`,
+  );
+  await issueSession(aws, tmp.path, "corp");
+  // No AWS_ENDPOINT_URL_* variables: only the config file points at the fake.
+  const r = await runCli(["-p", "routed", "-r", ROLE, "-ext", "--no-login"], { home: tmp.path });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(aws.counters.getRoleCredentials, 1);
+});
