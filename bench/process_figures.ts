@@ -108,7 +108,7 @@ function row(name: string, r: { median: number; min: number; max: number }) {
     const hot = await time([deno, ...cliArgs(["-p", "corp", "-r", ROLE, "-ext"], opts)], env);
     row("hot path: -ext, cached credentials", hot);
     const sdk = await time([deno, "run", ...flags, join(ROOT, "bench/fixtures/load_sdk.ts")], env);
-    row("deno run of an import of @aws-sdk/client-sso", sdk);
+    row("deno run: load and build the SSO portal client", sdk);
     const cold = await time(
       [deno, ...cliArgs(["-p", "corp", "-r", ROLE, "-ext"], opts)],
       env,
