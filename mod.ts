@@ -8,17 +8,21 @@
  *
  * Run as a program (`deno run -A jsr:@ssokit/aws-sso -p corp -d`), this module starts the CLI.
  *
- * @example Credentials of one role
- * ```ts ignore
- * import { denoRuntime, getRoleCredentials, loadSsoProfile } from "jsr:@ssokit/aws-sso";
+ * @example Credentials of one role, against the built-in fake AWS
+ * ```ts
+ * import { denoRuntime, getRoleCredentials, loadSsoProfile, renderProcess } from "./mod.ts";
+ * import { fakeSsoHome, startFakeAws } from "./testing/mod.ts";
+ * import assert from "node:assert/strict";
  *
- * const runtime = denoRuntime();
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws); // with a real account: just denoRuntime()
+ * const runtime = { ...denoRuntime(), ...home.runtime };
  * const profile = await loadSsoProfile(runtime, "corp");
  * const creds = await getRoleCredentials(runtime, profile, {
- *   accountId: "111122223333",
+ *   accountId: "111111111111",
  *   roleName: "ReadOnly",
  * });
- * console.log(creds.accessKeyId, new Date(creds.expiration));
+ * assert.equal(JSON.parse(renderProcess(creds)).Version, 1);
  * ```
  *
  * @module

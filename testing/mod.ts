@@ -51,6 +51,7 @@ export type {
   IssuedSecrets,
   TokenGrant,
 } from "./state.ts";
+export { type FakeSsoHome, fakeSsoHome, type FakeSsoHomeOptions } from "./fake_home.ts";
 export {
   findIssuedSecrets,
   type FindIssuedSecretsOptions,

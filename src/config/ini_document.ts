@@ -923,7 +923,9 @@ export class IniDocument {
     const entry = keysOf(block).get(lower);
     const lines = splitLines(block.text);
     if (entry) {
-      const line = replaceValue(lines[entry.start]!, value) + eolOf(lines[entry.end]!);
+      // The key line keeps its line ending, unless the value ran to a file end without one.
+      const eol = eolOf(lines[entry.end]!) === "" ? "" : eolOf(lines[entry.start]!);
+      const line = replaceValue(lines[entry.start]!, value) + eol;
       lines.splice(entry.start, entry.end - entry.start + 1, line);
     } else {
       const last = block.entries[block.entries.length - 1];

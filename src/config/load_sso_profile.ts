@@ -17,9 +17,17 @@ import { resolveSsoProfile, type SsoProfile } from "./resolve_sso_profile.ts";
  * @throws {SyntaxError} when the config file cannot be parsed (file and line named)
  * @throws {SsoError} `PROFILE_NOT_FOUND`, `NOT_SSO_PROFILE` or `INVALID_CONFIG`
  * @example
- * ```ts ignore
- * const profile = await loadSsoProfile(denoRuntime(), "corp");
- * console.log(profile.startUrl, profile.ssoRegion);
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "./load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws);
+ * const profile = await loadSsoProfile({ ...denoRuntime(), ...home.runtime }, "corp");
+ * assert.equal(profile.sessionName, "corp");
+ * assert.equal(profile.region, "eu-west-1");
  * ```
  */
 export async function loadSsoProfile(runtime: Runtime, name: string): Promise<SsoProfile> {

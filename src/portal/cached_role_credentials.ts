@@ -34,7 +34,26 @@ export interface CachedRoleCredentialsOptions extends WithSsoTokenOptions {
  * @param role account and role
  * @param options cache window and sign-in policy
  * @returns the credentials
- * @throws {SsoError} as {@linkcode getRoleCredentials}
+ * @throws {SsoError} as `getRoleCredentials`
+ * @example
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "../config/load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { cachedRoleCredentials } from "./cached_role_credentials.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws);
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ *
+ * const role = { accountId: "111111111111", roleName: "ReadOnly" };
+ * const first = await cachedRoleCredentials(runtime, profile, role);
+ * const again = await cachedRoleCredentials(runtime, profile, role); // from ~/.aws/cli/cache
+ * assert.equal(again.accessKeyId, first.accessKeyId);
+ * assert.equal(aws.counters.getRoleCredentials, 1);
+ * ```
  */
 export async function cachedRoleCredentials(
   runtime: Runtime,

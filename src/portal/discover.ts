@@ -41,8 +41,19 @@ export interface DiscoverOptions extends WithSsoTokenOptions {
  * @returns the roles
  * @throws {SsoError} when the portal cannot be read; a throttled call is retried, never dropped
  * @example
- * ```ts ignore
- * for (const r of await discover(runtime, profile)) console.log(r.accountId, r.roleName);
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "../config/load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { discover } from "./discover.ts";
+ * import assert from "node:assert/strict";
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws); // a temp HOME whose config points at the fake
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ *
+ * const roles = await discover(runtime, profile);
+ * assert.ok(roles.some((r) => r.accountId === "111111111111" && r.roleName === "ReadOnly"));
  * ```
  */
 export async function discover(

@@ -27,9 +27,22 @@ export interface RoleRef {
  * @returns the role's credentials
  * @throws {SsoError} `ACCESS_DENIED` when the role is not granted, `LOGIN_REQUIRED`, `THROTTLED`, …
  * @example
- * ```ts ignore
- * const creds = await getRoleCredentials(runtime, profile, { accountId: "111122223333", roleName: "ReadOnly" });
- * console.log(creds.accessKeyId);
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "../config/load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { getRoleCredentials } from "./get_role_credentials.ts";
+ * import assert from "node:assert/strict";
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws); // a temp HOME whose config points at the fake
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ *
+ * const creds = await getRoleCredentials(runtime, profile, {
+ *   accountId: "111111111111",
+ *   roleName: "ReadOnly",
+ * });
+ * assert.ok(creds.accessKeyId.startsWith("ASIA"));
  * ```
  */
 export async function getRoleCredentials(

@@ -34,6 +34,24 @@ async function allPages<T>(fetchPage: (nextToken?: string) => Promise<Page<T>>):
  * @param options sign-in policy
  * @returns the accounts, in the portal's order
  * @throws {SsoError} when the portal cannot be read
+ * @example
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "../config/load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { listAccounts, listRoles } from "./list_accounts.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws);
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ *
+ * const accounts = await listAccounts(runtime, profile);
+ * assert.ok(accounts.length > 0);
+ * const roles = await listRoles(runtime, profile, accounts[0]!.accountId);
+ * assert.ok(roles.every((r) => r.accountId === accounts[0]!.accountId));
+ * ```
  */
 export function listAccounts(
   runtime: Runtime,

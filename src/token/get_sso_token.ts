@@ -118,6 +118,24 @@ async function loginWithAwsCli(runtime: Runtime, profile: SsoProfile): Promise<S
  * @returns the token
  * @throws {SsoError} `LOGIN_REQUIRED` when sign-in is needed but not allowed here, or the errors
  *   of sign-in
+ * @example
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "../config/load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { getSsoToken } from "./get_sso_token.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws);
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ *
+ * // No session yet and sign-in not allowed: fails at once, with the command to run.
+ * await assert.rejects(getSsoToken(runtime, profile, { login: "never" }), /LOGIN_REQUIRED|there is no SSO session/);
+ * const token = await getSsoToken(runtime, profile); // signs in through the "browser"
+ * assert.equal((await getSsoToken(runtime, profile)).accessToken, token.accessToken); // cached
+ * ```
  */
 export async function getSsoToken(
   runtime: Runtime,

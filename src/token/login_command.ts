@@ -28,8 +28,19 @@ export interface LoginOptions extends SignInOptions {
  * @returns the new token
  * @throws {SsoError} `LOGIN_FAILED` or `LOGIN_TIMEOUT`
  * @example
- * ```ts ignore
- * const token = await login(runtime, profile, { useDeviceCode: true });
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "../config/load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { login } from "./login_command.ts";
+ * import assert from "node:assert/strict";
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws); // a temp HOME whose config points at the fake
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ *
+ * const token = await login(runtime, profile); // opens the "browser", which approves
+ * assert.equal(token.startUrl, aws.startUrl);
  * ```
  */
 export function login(

@@ -43,6 +43,24 @@ async function removeCachedRoleCredentials(runtime: Runtime, profile: SsoProfile
  * @param runtime the runtime
  * @param profile the SSO profile
  * @returns whether a token was found and removed
+ * @example
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "../config/load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { login } from "./login_command.ts";
+ * import { logout } from "./logout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws);
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ *
+ * await login(runtime, profile);
+ * assert.equal(await logout(runtime, profile), true);
+ * assert.equal(await logout(runtime, profile), false);
+ * ```
  */
 export async function logout(runtime: Runtime, profile: SsoProfile): Promise<boolean> {
   return await withLock(runtime, sessionLockPath(runtime, profile), async () => {

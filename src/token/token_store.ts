@@ -19,9 +19,22 @@ import { parseSsoToken, serializeSsoToken, type SsoToken } from "./sso_token.ts"
  * @param profile the SSO profile
  * @returns the token, or `null`
  * @example
- * ```ts ignore
+ * ```ts
+ * import { denoRuntime } from "../deno_runtime.ts";
+ * import { loadSsoProfile } from "../config/load_sso_profile.ts";
+ * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { login } from "./login_command.ts";
+ * import { readToken } from "./token_store.ts";
+ * import assert from "node:assert/strict";
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws); // a temp HOME whose config points at the fake
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ *
+ * assert.equal(await readToken(runtime, profile), null);
+ * await login(runtime, profile);
  * const token = await readToken(runtime, profile);
- * if (token && token.expiresAt > Date.now()) console.log("signed in");
+ * assert.ok(token && token.expiresAt > Date.now());
  * ```
  */
 export async function readToken(runtime: Runtime, profile: SsoProfile): Promise<SsoToken | null> {
