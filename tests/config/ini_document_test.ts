@@ -459,6 +459,12 @@ Deno.test({
     const doc = config("[a]\nk = 1\n  2\n\n# c\n  3\nj = 4\n");
     doc.set("a", "k", "x");
     assert.equal(doc.toString(), "[a]\nk = x\nj = 4\n");
+    const mixed = config("[a]\nk = 1\r\n  2\nj = 3");
+    mixed.set("a", "k", "x");
+    assert.equal(mixed.toString(), "[a]\nk = x\r\nj = 3");
+    const last = config("[a]\nk = 1\r\n  2");
+    last.set("a", "k", "x");
+    assert.equal(last.toString(), "[a]\nk = x");
     const nested = config("[a]\ns3 =\n  x = 1\n");
     nested.set("a", "s3", "flat");
     assert.equal(nested.toString(), "[a]\ns3 = flat\n");
