@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { generateDirectory, startFakeAws } from "../testing/mod.ts";
 import { cliArgs, cliEnv, ROOT, writeSsoConfig } from "../tests/e2e/_cli.ts";
 import { permissionFlags } from "../src/cli/permissions.ts";
-import { serializeSsoToken } from "../src/token/sso_token.ts";
+import { issueSession } from "../tests/e2e/_session.ts";
 
 const { values } = parseArgs({
   options: {
@@ -73,23 +73,7 @@ function row(name: string, r: { median: number; min: number; max: number }) {
       `\n[profile corp-readonly]\nsso_session = corp\nsso_account_id = 111111111111\n` +
         `sso_role_name = ReadOnly\n`,
     );
-    const login = aws.issueTokens({ scopes: ["sso:account:access"] });
-    const { sha1Hex } = await import("../src/token/sha1_hex.ts");
-    await Deno.mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
-    await Deno.writeTextFile(
-      join(home, ".aws", "sso", "cache", `${sha1Hex("corp")}.json`),
-      serializeSsoToken({
-        startUrl: aws.startUrl,
-        region: "us-east-1",
-        accessToken: login.accessToken,
-        expiresAt: Date.now() + login.expiresIn * 1000,
-        clientId: login.clientId,
-        clientSecret: login.clientSecret,
-        registrationExpiresAt: login.clientSecretExpiresAt * 1000,
-        ...(login.refreshToken ? { refreshToken: login.refreshToken } : {}),
-      }),
-      { mode: 0o600 },
-    );
+    await issueSession(aws, home, "corp");
     const opts = { home, env: aws.env };
     const env = cliEnv(opts);
     const deno = Deno.execPath();
@@ -164,18 +148,7 @@ if (!values["skip-discovery"]) {
   const home = await Deno.makeTempDir({ prefix: "aws-sso-bench-" });
   try {
     await writeSsoConfig(home, aws.startUrl);
-    const login = aws.issueTokens({ scopes: ["sso:account:access"] });
-    const { sha1Hex } = await import("../src/token/sha1_hex.ts");
-    await Deno.mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
-    await Deno.writeTextFile(
-      join(home, ".aws", "sso", "cache", `${sha1Hex("corp")}.json`),
-      serializeSsoToken({
-        startUrl: aws.startUrl,
-        region: "us-east-1",
-        accessToken: login.accessToken,
-        expiresAt: Date.now() + login.expiresIn * 1000,
-      }),
-    );
+    await issueSession(aws, home, "corp");
     const opts = { home, env: aws.env };
     const env = cliEnv(opts);
     const run = async () => {
