@@ -26,8 +26,93 @@ export function httpStatus(err: unknown): number | undefined {
 export function describeAwsError(err: unknown): string {
   let inner: unknown = err;
   while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
-  if (inner !== err && inner instanceof Error && inner.message) return inner.message;
+  if (inner !== err && inner instanceof Error && inner.message) {
+    return firstLine(String(inner.message));
+  }
   const name = awsErrorName(err);
-  const message = err instanceof Error ? err.message : String(err);
+  if (isUnreadableAnswer(err)) {
+    // The reader's message may quote the answer's bytes (a JSON parser does), secrets included.
+    const status = httpStatus(err);
+    return `the answer could not be read (${name}${status ? `, HTTP ${status}` : ""})`;
+  }
+  // A service may send anything as its message (a number, an object): make it text.
+  const message = firstLine(String(err instanceof Error ? err.message : err));
   return message && message !== name ? `${name}: ${message}` : name;
+}
+
+/** The first line of a message: the SDK appends notes on further lines. */
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.trim();
+}
+
+/**
+ * Whether an AWS SDK call failed because the answer could not be read: the connection dropped
+ * mid-body, or the JSON was cut short or malformed. The SDK then rejects with the reader's own
+ * error (`TypeError`, `SyntaxError`, …) carrying the response as `$response`; an error the service
+ * sent (`InternalServerException`, …) carries `$fault` instead.
+ *
+ * @param err what a call rejected with
+ * @returns whether it is an unreadable answer
+ * @example
+ * ```ts
+ * import { isUnreadableAnswer } from "./aws_error.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const cut = Object.assign(new SyntaxError("Unterminated string in JSON"), { $response: {} });
+ * assert.equal(isUnreadableAnswer(cut), true);
+ * const sent = Object.assign(new Error("Boom"), { $response: {}, $fault: "server" });
+ * assert.equal(isUnreadableAnswer(sent), false);
+ * ```
+ */
+export function isUnreadableAnswer(err: unknown): boolean {
+  if (err === null || typeof err !== "object") return false;
+  const e = err as { $response?: unknown; $fault?: unknown };
+  return e.$response !== undefined && e.$fault === undefined;
+}
+
+/**
+ * An unreadable answer's error (see {@linkcode isUnreadableAnswer}) without the reader's message,
+ * which may quote the answer (a JSON parser quotes the bytes before the fault, secrets included),
+ * even in a `--debug` stack. It keeps the name, `$metadata` and `$response`. Other errors are
+ * returned as they are.
+ *
+ * @param err what a call rejected with
+ * @returns the error to throw instead
+ * @example
+ * ```ts
+ * import { withoutAnswerText } from "./aws_error.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const cut = Object.assign(new SyntaxError(`Unexpected token 'w', ..."Key":wJalrXUtnF"...`), {
+ *   $response: {},
+ * });
+ * const clean = withoutAnswerText(cut) as Error;
+ * assert.equal(clean.name, "SyntaxError");
+ * assert.doesNotMatch(`${clean.message}\n${clean.stack}`, /wJalr/);
+ * ```
+ */
+export function withoutAnswerText(err: unknown): unknown {
+  if (!isUnreadableAnswer(err)) return err;
+  const e = err as Error & { $metadata?: unknown; $response?: unknown };
+  const clean = new Error(`The answer could not be read (${e.name})`);
+  clean.name = e.name;
+  Object.defineProperty(clean, "$metadata", { value: e.$metadata, enumerable: true });
+  Object.defineProperty(clean, "$response", { value: e.$response, enumerable: false });
+  return clean;
+}
+
+/**
+ * An SDK client middleware (step `initialize`) that throws {@linkcode withoutAnswerText} of what
+ * a call rejects with.
+ */
+export function scrubAnswers<I, O>(
+  next: (args: I) => Promise<O>,
+): (args: I) => Promise<O> {
+  return async (args) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      throw withoutAnswerText(err);
+    }
+  };
 }

@@ -26,8 +26,72 @@ export function awsRequestHandler(options: HttpOptions): FetchHttpHandler {
   const client = options.caBundlePem
     ? Deno.createHttpClient({ caCerts: [options.caBundlePem] })
     : undefined;
+  const timeoutMs = options.requestTimeoutMs ?? 15_000;
   return new FetchHttpHandler({
-    requestTimeout: options.requestTimeoutMs ?? 15_000,
-    ...(client ? { requestInit: () => ({ client }) as RequestInit } : {}),
+    requestTimeout: timeoutMs,
+    customFetch: timedFetch(timeoutMs, client),
   });
+}
+
+/**
+ * `fetch` with a time limit over the whole request, the body included. The handler's own limit
+ * only rejects the call: the fetch stays in flight, keeping the process alive until the server
+ * answers, and a body that stalls after the headers has no limit at all. An abort signal is not
+ * enough either: once the SDK has taken the body, Deno may collect the `Request` and with it the
+ * signal's hold on the body. So the limit also cancels the body's reader itself; its timer is
+ * unref'd, so that it keeps no process alive.
+ */
+function timedFetch(timeoutMs: number, client: Deno.HttpClient | undefined): typeof fetch {
+  return async (input, init) => {
+    const controller = new AbortController();
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    const timer = setTimeout(() => {
+      const err = new DOMException(
+        `Request did not complete within ${timeoutMs} ms`,
+        "TimeoutError",
+      );
+      controller.abort(err);
+      reader?.cancel(err).catch(() => {});
+    }, timeoutMs);
+    Deno.unrefTimer(timer);
+    let response: Response;
+    try {
+      response = await fetch(input, {
+        ...init,
+        signal: controller.signal,
+        ...(client ? { client } : {}),
+      } as RequestInit);
+    } catch (err) {
+      clearTimeout(timer);
+      throw err;
+    }
+    if (!response.body) {
+      clearTimeout(timer);
+      return response;
+    }
+    const source = reader = response.body.getReader();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        const { done, value } = await source.read();
+        if (controller.signal.aborted) {
+          clearTimeout(timer);
+          c.error(controller.signal.reason);
+        } else if (done) {
+          clearTimeout(timer);
+          c.close();
+        } else {
+          c.enqueue(value);
+        }
+      },
+      cancel(reason) {
+        clearTimeout(timer);
+        return source.cancel(reason);
+      },
+    });
+    return new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
 }

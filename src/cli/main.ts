@@ -7,6 +7,7 @@
 
 // Only what the credential_process hot path needs is imported here; every other mode loads its
 // code when it runs, so `-ext` with cached credentials starts little more than Deno itself.
+import { profileSectionName } from "../config/aws_files.ts";
 import { loadSsoProfile } from "../config/load_sso_profile.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { SsoError } from "../errors.ts";
@@ -76,6 +77,17 @@ function roleFromFlags(flags: Flags): RoleRef | undefined {
   return undefined;
 }
 
+/** Fails before any network call on a `--write-profile` name no credentials file can hold. */
+function checkWriteProfile(name: string): void {
+  try {
+    profileSectionName(name, "credentials");
+  } catch (err) {
+    throw new SsoError("USAGE", `Invalid --write-profile: ${(err as Error).message}`, {
+      hint: "name a profile without line breaks, e.g. --write-profile scratch",
+    });
+  }
+}
+
 async function run(flags: Flags, runtime: Runtime): Promise<number> {
   const profileName = flags.profile ?? runtime.env("AWS_PROFILE") ?? "default";
   const profile = await loadSsoProfile(runtime, profileName);
@@ -89,6 +101,7 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
     return 0;
   }
   const role = roleFromFlags(flags);
+  if (flags.writeProfile !== undefined) checkWriteProfile(flags.writeProfile);
   if (flags.login) {
     const { getSsoToken } = await import("../token/get_sso_token.ts");
     const token = await getSsoToken(runtime, profile, { ...options, login: "auto", force: true });

@@ -129,7 +129,8 @@ function usage(message: string): SsoError {
  * @throws {SsoError} `USAGE` for unknown flags, missing values and conflicting modes
  */
 export function parseFlags(args: string[]): Flags {
-  const v = scan(args.map((a) => LEGACY[a] ?? a));
+  // Own keys only: an argument such as "toString" must not find Object.prototype's.
+  const v = scan(args.map((a) => Object.hasOwn(LEGACY, a) ? LEGACY[a]! : a));
   const str = (key: string) => typeof v[key] === "string" ? v[key] as string : undefined;
   const format = str("format");
   if (format !== undefined && !(ENV_FORMATS as readonly string[]).includes(format)) {

@@ -12,6 +12,18 @@ function firstLine(text: string): string {
   return text.split("\n")[0]!.trim();
 }
 
+const CAPABILITY_HINT =
+  "this build of aws-sso may only touch ~/.aws, the AWS SSO endpoints and a " +
+  "browser opener; see Permissions in the README";
+
+/** The `NotCapable` error (outside the permission flags) that `err` is or was caused by. */
+function capabilityError(err: unknown): Error | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (e instanceof Deno.errors.NotCapable) return e;
+  }
+  return undefined;
+}
+
 /**
  * Prints an error on stderr and returns the exit code.
  *
@@ -24,20 +36,21 @@ export function reportError(runtime: Runtime, err: unknown, debug: boolean): num
   let message: string;
   let hint: string | undefined;
   let code = 1;
-  if (err instanceof SsoError) {
+  const denied = capabilityError(err);
+  if (denied) {
+    // Whatever layer wrapped it, a path or host outside the permission flags is reported as such.
+    message = `Permission denied: ${firstLine(denied.message).replace(/, run again with.*$/, "")}`;
+    hint = CAPABILITY_HINT;
+  } else if (err instanceof SsoError) {
     message = err.message;
     hint = err.hint;
     if (err.code === "USAGE") code = 2;
   } else if (err instanceof SyntaxError) {
     message = firstLine(err.message);
     hint = "fix the file at that line; nothing was written";
-  } else if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-    const notCapable = err instanceof Deno.errors.NotCapable;
+  } else if (err instanceof Deno.errors.PermissionDenied) {
     message = `Permission denied: ${firstLine(err.message).replace(/, run again with.*$/, "")}`;
-    hint = notCapable
-      ? "this build of aws-sso may only touch ~/.aws, the AWS SSO endpoints and a browser " +
-        "opener; see Permissions in the README"
-      : "check the owner and mode of the file or folder";
+    hint = "check the owner and mode of the file or folder";
   } else {
     message = `Unexpected error: ${firstLine(err instanceof Error ? err.message : String(err))}`;
     hint = debug ? undefined : "run again with --debug for details";

@@ -8,6 +8,7 @@ import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import type { Runtime } from "../runtime.ts";
 import { listAccounts, listRoles } from "./list_accounts.ts";
 import { createRateLimiter, mapWithConcurrency } from "./rate_limiter.ts";
+import { isAccountId, isPermissionSetName } from "./role_arn.ts";
 import type { WithSsoTokenOptions } from "./with_sso_token.ts";
 
 /** A role the user can reach, with its account's name. */
@@ -67,12 +68,16 @@ export async function discover(
     sleep: runtime.sleep,
   });
   const limited = { maxRetryMs: 60_000, ...options, limiter };
-  const accounts = await listAccounts(runtime, profile, limited);
+  // An account or role that no ARN can name (the portal's answers are not trusted to be well
+  // formed) is left out rather than failing every other one.
+  const accounts = (await listAccounts(runtime, profile, limited)).filter((a) =>
+    isAccountId(a.accountId)
+  );
   let done = 0;
   const perAccount = await mapWithConcurrency(accounts, options.concurrency ?? 8, async (a) => {
     const roles = await listRoles(runtime, profile, a.accountId, limited);
     options.onProgress?.(++done, accounts.length);
-    return roles.map((r): DiscoveredRole => ({
+    return roles.filter((r) => isPermissionSetName(r.roleName)).map((r): DiscoveredRole => ({
       accountId: a.accountId,
       ...(a.accountName !== undefined ? { accountName: a.accountName } : {}),
       roleName: r.roleName,

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { isUnreadableAnswer } from "../aws_error.ts";
+
 /** Options of {@linkcode createRateLimiter}. */
 export interface RateLimiterOptions {
   /** Calls per second to allow at most; the limiter starts here and never goes above it. */
@@ -260,8 +262,10 @@ export function isThrottlingError(err: unknown): boolean {
 /**
  * The default retry rule of {@linkcode callWithRetry}: retry throttling, 5xx answers
  * (`InternalServerException`, `$metadata.httpStatusCode >= 500`), timeouts and network faults
- * (`ECONNRESET`, `ETIMEDOUT`, … in `code`, or the SDK's `$retryable` mark); never the errors in
- * {@linkcode NEVER_RETRY}, nor anything else.
+ * (`ECONNRESET`, `ETIMEDOUT`, … in `code`, or the SDK's `$retryable` mark), and answers that
+ * could not be read (a connection dropped mid-body, truncated or malformed JSON); never the errors in {@linkcode NEVER_RETRY}, nor anything
+ * else. Every call retried with it is a read (the portal's GetRoleCredentials and listings), so
+ * repeating one is safe.
  *
  * @param err what a call rejected with
  * @returns whether another attempt may succeed
@@ -285,6 +289,7 @@ export function isRetryableError(err: unknown): boolean {
   const status = statusOf(e);
   if (status !== undefined && status >= 500) return true;
   if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
+  if (isUnreadableAnswer(err)) return true;
   return asRecord(e.$retryable) !== undefined;
 }
 

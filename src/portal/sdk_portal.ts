@@ -11,8 +11,35 @@ import {
   LogoutCommand,
   SSOClient,
 } from "@aws-sdk/client-sso";
+import { scrubAnswers } from "../aws_error.ts";
 import { awsRequestHandler } from "../aws_http.ts";
 import type { PortalApi, PortalClientOptions } from "./portal_api.ts";
+
+/** The largest time a `Date` can hold, ms. */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * A non-empty string of an answer, or `undefined`. The SDK does not check the types it reads: a
+ * field may hold a number, an object or `null` whatever its declared type.
+ */
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * A key, secret or token of an answer: printable ASCII without spaces, as AWS issues them, so
+ * that it can go into a credentials file, an env line or JSON as it is; or `undefined`.
+ */
+function credential(value: unknown): string | undefined {
+  return typeof value === "string" && /^[\x21-\x7e]+$/.test(value) ? value : undefined;
+}
+
+/** A list of an answer (`[]` if it is not one), its items not trusted either. */
+function list(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value)
+    ? value.map((v) => (typeof v === "object" && v !== null ? v : {}))
+    : [];
+}
 
 /** Builds a portal client; retries are ours (see `rate_limiter.ts`), so the SDK makes one attempt. */
 export function sdkPortal(options: PortalClientOptions): PortalApi {
@@ -24,44 +51,53 @@ export function sdkPortal(options: PortalClientOptions): PortalApi {
     ),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
+  client.middlewareStack.add(scrubAnswers, { step: "initialize", name: "withoutAnswerText" });
   return {
     async getRoleCredentials(input) {
       const out = await client.send(new GetRoleCredentialsCommand(input));
       const c = out.roleCredentials;
-      if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || c.expiration === undefined) {
+      const accessKeyId = credential(c?.accessKeyId);
+      const secretAccessKey = credential(c?.secretAccessKey);
+      const sessionToken = credential(c?.sessionToken);
+      const expiration: unknown = c?.expiration;
+      if (
+        !accessKeyId || !secretAccessKey || !sessionToken || typeof expiration !== "number" ||
+        !(Math.abs(expiration) < MAX_TIME_MS)
+      ) {
         throw Object.assign(new Error("SSO returned incomplete role credentials"), {
           name: "InvalidResponse",
         });
       }
-      return {
-        accessKeyId: c.accessKeyId,
-        secretAccessKey: c.secretAccessKey,
-        sessionToken: c.sessionToken,
-        expiration: c.expiration,
-      };
+      return { accessKeyId, secretAccessKey, sessionToken, expiration };
     },
     async listAccounts(input) {
       const out = await client.send(new ListAccountsCommand(input));
+      const nextToken = text(out.nextToken);
       return {
-        items: (out.accountList ?? []).flatMap((a) =>
-          a.accountId
+        items: list(out.accountList).flatMap((a) => {
+          const accountId = text(a?.accountId);
+          const accountName = text(a?.accountName);
+          const emailAddress = text(a?.emailAddress);
+          return accountId
             ? [{
-              accountId: a.accountId,
-              ...(a.accountName !== undefined ? { accountName: a.accountName } : {}),
-              ...(a.emailAddress !== undefined ? { emailAddress: a.emailAddress } : {}),
+              accountId,
+              ...(accountName !== undefined ? { accountName } : {}),
+              ...(emailAddress !== undefined ? { emailAddress } : {}),
             }]
-            : []
-        ),
-        ...(out.nextToken ? { nextToken: out.nextToken } : {}),
+            : [];
+        }),
+        ...(nextToken ? { nextToken } : {}),
       };
     },
     async listAccountRoles(input) {
       const out = await client.send(new ListAccountRolesCommand(input));
+      const nextToken = text(out.nextToken);
       return {
-        items: (out.roleList ?? []).flatMap((r) =>
-          r.roleName ? [{ accountId: r.accountId ?? input.accountId, roleName: r.roleName }] : []
-        ),
-        ...(out.nextToken ? { nextToken: out.nextToken } : {}),
+        items: list(out.roleList).flatMap((r) => {
+          const roleName = text(r?.roleName);
+          return roleName ? [{ accountId: text(r?.accountId) ?? input.accountId, roleName }] : [];
+        }),
+        ...(nextToken ? { nextToken } : {}),
       };
     },
     async logout(input) {

@@ -162,11 +162,11 @@ export async function getSsoToken(
       if (!dead && !spent(token, now)) return token;
     }
     assertMayLogIn(runtime, profile, options, token);
-    const fresh_ = options.loginWith === "aws"
+    const signedIn = options.loginWith === "aws"
       ? await loginWithAwsCli(runtime, profile)
       : await performLogin(runtime, profile, options);
-    if (options.loginWith !== "aws") await writeToken(runtime, profile, fresh_);
-    return fresh_;
+    if (options.loginWith !== "aws") await writeToken(runtime, profile, signedIn);
+    return signedIn;
   });
 }
 

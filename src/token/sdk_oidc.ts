@@ -10,12 +10,26 @@ import {
   SSOOIDCClient,
   StartDeviceAuthorizationCommand,
 } from "@aws-sdk/client-sso-oidc";
+import { scrubAnswers } from "../aws_error.ts";
 import { awsRequestHandler } from "../aws_http.ts";
 import { dnsSuffix } from "../endpoints.ts";
 import type { OidcApi, OidcClientOptions } from "./oidc_api.ts";
 
 function invalid(what: string): Error {
   return Object.assign(new Error(`SSO OIDC returned no ${what}`), { name: "InvalidResponse" });
+}
+
+/**
+ * A non-empty string of an answer, or `undefined`. The SDK does not check the types it reads: a
+ * field may hold a number, an object or `null` whatever its declared type.
+ */
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** A count of seconds of an answer (a lifetime, or a time since 1970), or `undefined`. */
+function seconds(value: unknown): number | undefined {
+  return typeof value === "number" && value >= 0 && value < 8.64e12 ? value : undefined;
 }
 
 /** Builds an OIDC client that makes one attempt per call. */
@@ -29,40 +43,52 @@ export function sdkOidc(options: OidcClientOptions): OidcApi {
       options.caBundlePem ? { caBundlePem: options.caBundlePem } : {},
     ),
   });
+  client.middlewareStack.add(scrubAnswers, { step: "initialize", name: "withoutAnswerText" });
   return {
     async registerClient(input) {
       const out = await client.send(new RegisterClientCommand(input));
-      if (!out.clientId || !out.clientSecret) throw invalid("client registration");
+      const clientId = text(out.clientId);
+      const clientSecret = text(out.clientSecret);
+      if (!clientId || !clientSecret) throw invalid("client registration");
       return {
-        clientId: out.clientId,
-        clientSecret: out.clientSecret,
-        clientSecretExpiresAt: out.clientSecretExpiresAt ?? 0,
-        ...(out.clientIdIssuedAt !== undefined ? { clientIdIssuedAt: out.clientIdIssuedAt } : {}),
+        clientId,
+        clientSecret,
+        clientSecretExpiresAt: seconds(out.clientSecretExpiresAt) ?? 0,
+        ...(seconds(out.clientIdIssuedAt) !== undefined
+          ? { clientIdIssuedAt: seconds(out.clientIdIssuedAt)! }
+          : {}),
       };
     },
     async startDeviceAuthorization(input) {
       const out = await client.send(new StartDeviceAuthorizationCommand(input));
-      if (!out.deviceCode || !out.userCode || !out.verificationUri) {
-        throw invalid("device authorization");
-      }
+      const deviceCode = text(out.deviceCode);
+      const userCode = text(out.userCode);
+      const verificationUri = text(out.verificationUri);
+      if (!deviceCode || !userCode || !verificationUri) throw invalid("device authorization");
+      const interval = seconds(out.interval);
       return {
-        deviceCode: out.deviceCode,
-        userCode: out.userCode,
-        verificationUri: out.verificationUri,
-        verificationUriComplete: out.verificationUriComplete ?? out.verificationUri,
-        expiresIn: out.expiresIn ?? 600,
-        ...(out.interval ? { interval: out.interval } : {}),
+        deviceCode,
+        userCode,
+        verificationUri,
+        verificationUriComplete: text(out.verificationUriComplete) ?? verificationUri,
+        expiresIn: seconds(out.expiresIn) ?? 600,
+        ...(interval ? { interval } : {}),
       };
     },
     async createToken(input) {
       const out = await client.send(new CreateTokenCommand(input));
-      if (!out.accessToken || !out.expiresIn) throw invalid("access token");
+      const accessToken = text(out.accessToken);
+      const expiresIn = seconds(out.expiresIn);
+      if (!accessToken || !expiresIn) throw invalid("access token");
+      const tokenType = text(out.tokenType);
+      const refreshToken = text(out.refreshToken);
+      const idToken = text(out.idToken);
       return {
-        accessToken: out.accessToken,
-        expiresIn: out.expiresIn,
-        ...(out.tokenType ? { tokenType: out.tokenType } : {}),
-        ...(out.refreshToken ? { refreshToken: out.refreshToken } : {}),
-        ...(out.idToken ? { idToken: out.idToken } : {}),
+        accessToken,
+        expiresIn,
+        ...(tokenType ? { tokenType } : {}),
+        ...(refreshToken ? { refreshToken } : {}),
+        ...(idToken ? { idToken } : {}),
       };
     },
     authorizeEndpoint() {

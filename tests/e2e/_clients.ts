@@ -63,7 +63,9 @@ async function run(
     }).output();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
-      throw new Error(`${program} is missing: install Debian's awscli and python3-boto3 (.ci/run does)`);
+      throw new Error(
+        `${program} is missing: install Debian's awscli and python3-boto3 (.ci/run does)`,
+      );
     }
     throw err;
   }
@@ -79,16 +81,21 @@ export async function awsCliIdentity(
   endpoint: string,
   options: { profile?: string; region?: string } = {},
 ): Promise<Identity> {
-  return await run(AWS_CLI_V2, [
-    "sts",
-    "get-caller-identity",
-    "--endpoint-url",
-    endpoint,
-    "--output",
-    "json",
-    ...(options.profile ? ["--profile", options.profile] : []),
-    ...(options.region ? ["--region", options.region] : []),
-  ], env, env.HOME ?? "/") as Identity;
+  return await run(
+    AWS_CLI_V2,
+    [
+      "sts",
+      "get-caller-identity",
+      "--endpoint-url",
+      endpoint,
+      "--output",
+      "json",
+      ...(options.profile ? ["--profile", options.profile] : []),
+      ...(options.region ? ["--region", options.region] : []),
+    ],
+    env,
+    env.HOME ?? "/",
+  ) as Identity;
 }
 
 const BOTO3_SCRIPT = `
@@ -122,16 +129,21 @@ export async function jsSdkIdentity(
   profile: string,
   provider: "process" | "ini",
 ): Promise<Identity> {
-  return await run(Deno.execPath(), [
-    "run",
-    "-A",
-    "--quiet",
-    `--config=${join(ROOT, "deno.json")}`,
-    join(ROOT, "tests", "e2e", "_js_sdk_identity.ts"),
-    provider,
-    profile,
-    endpoint,
-  ], env, env.HOME ?? "/") as Identity;
+  return await run(
+    Deno.execPath(),
+    [
+      "run",
+      "-A",
+      "--quiet",
+      `--config=${join(ROOT, "deno.json")}`,
+      join(ROOT, "tests", "e2e", "_js_sdk_identity.ts"),
+      provider,
+      profile,
+      endpoint,
+    ],
+    env,
+    env.HOME ?? "/",
+  ) as Identity;
 }
 
 const PROFILES_SCRIPT = `

@@ -1,15 +1,13 @@
 /**
- * End-to-end fixtures: a signed-in session written the way the AWS CLI writes it, snapshots of
- * `~/.aws` to prove nothing changed, and checks of what the CLI printed.
+ * End-to-end fixtures: snapshots of `~/.aws` to prove nothing changed, checks of what the CLI
+ * printed, and of the identity STS reports.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { serializeSsoToken } from "../../src/token/sso_token.ts";
-import { sha1Hex } from "../../src/token/sha1_hex.ts";
-import { type FakeAws, findIssuedSecrets, type IssuedLogin } from "../../testing/mod.ts";
+import { type FakeAws, findIssuedSecrets } from "../../testing/mod.ts";
 import type { CliResult } from "./_cli.ts";
 
 /** The role most tests ask for: `ReadOnly` in the sample directory's account 111111111111. */
@@ -33,36 +31,6 @@ export function assertIdentity(
     new RegExp(`^${assumedRoleArnPrefix(accountId, roleName)}[0-9a-f]{16}/alice@example\\.com$`),
     `${who}: ARN`,
   );
-}
-
-/**
- * Signs in without a browser: the fake issues a session and its token file is written to
- * `~/.aws/sso/cache` exactly as the AWS CLI v2 writes it, under the cache key of `key` (the
- * sso-session name, or the start URL of a legacy profile).
- */
-export async function seedSession(
-  home: string,
-  aws: FakeAws,
-  key = "corp",
-): Promise<IssuedLogin> {
-  const login = aws.issueTokens();
-  const dir = join(home, ".aws", "sso", "cache");
-  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  await Deno.writeTextFile(
-    join(dir, `${sha1Hex(key)}.json`),
-    serializeSsoToken({
-      startUrl: aws.startUrl,
-      region: aws.region,
-      accessToken: login.accessToken,
-      expiresAt: Date.now() + login.expiresIn * 1000,
-      clientId: login.clientId,
-      clientSecret: login.clientSecret,
-      registrationExpiresAt: login.clientSecretExpiresAt * 1000,
-      ...(login.refreshToken !== undefined ? { refreshToken: login.refreshToken } : {}),
-    }),
-    { mode: 0o600 },
-  );
-  return login;
 }
 
 /** Every file under `dir` (relative path → content), to compare before and after a run. */

@@ -14,9 +14,9 @@ import {
   assertIdentity,
   assertNoSecret,
   ROLE_ARN,
-  seedSession,
   snapshot,
 } from "./_fixtures.ts";
+import { issueSession } from "./_session.ts";
 
 /** A credentials file a user keeps: comments, other profiles, CRLF, no final newline. */
 const ORIGINAL = [
@@ -51,7 +51,7 @@ Deno.test("aws-sso writes [default] of ~/.aws/credentials, keeping every other b
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const path = join(tmp.path, ".aws", "credentials");
   await Deno.writeTextFile(path, ORIGINAL.join("\r\n"), { mode: 0o644 });
   await Deno.chmod(path, 0o644);
@@ -156,7 +156,7 @@ Deno.test("aws-sso leaves a credentials file it cannot parse alone and names the
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const path = join(tmp.path, ".aws", "credentials");
   const broken = "[default]\naws_access_key_id = AKIAOLDEXAMPLE\nthis line has no equals sign\n";
   await Deno.writeTextFile(path, broken);

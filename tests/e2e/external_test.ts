@@ -5,28 +5,23 @@
 import assert from "node:assert/strict";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
-import { runCli, writeSsoConfig } from "./_cli.ts";
-import {
-  awsCliIdentity,
-  boto3Identity,
-  clientEnv,
-  jsSdkIdentity,
-} from "./_clients.ts";
+import { FAKE_BROWSER, runCli, writeSsoConfig } from "./_cli.ts";
+import { awsCliIdentity, boto3Identity, clientEnv, jsSdkIdentity } from "./_clients.ts";
 import {
   assertCleanFailure,
   assertIdentity,
   assertNoSecret,
   requestCount,
   ROLE_ARN,
-  seedSession,
   snapshot,
 } from "./_fixtures.ts";
+import { issueSession } from "./_session.ts";
 
 Deno.test("aws-sso -ext prints one credential_process JSON object and nothing else", async () => {
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
 
   const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext"], {
     home: tmp.path,
@@ -53,11 +48,39 @@ Deno.test("aws-sso -ext prints one credential_process JSON object and nothing el
   assertNoSecret(result.stderr, aws);
 });
 
+Deno.test("aws-sso -ext signs in through the browser when needed; stdout stays one JSON object", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+
+  const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext"], {
+    home: tmp.path,
+    env: { ...aws.env, BROWSER: FAKE_BROWSER },
+  });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).AccountId, "111111111111");
+  assert.equal(aws.counters.createToken.authorization_code, 1, "signed in with PKCE");
+  assertNoSecret(result.stderr, aws);
+  const again = await runCli([
+    "-p",
+    "corp",
+    "-r",
+    "arn:aws:iam::222222222222:role/Developer",
+    "-ext",
+  ], {
+    home: tmp.path,
+    env: aws.env,
+  });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(aws.counters.authorize, 1, "the token was cached: no second sign-in");
+});
+
 Deno.test("aws-sso -ext discovered profiles give the role to the JS SDK, boto3 and the AWS CLI v2", async (t) => {
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
   const discovery = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
   assert.equal(discovery.code, 0, discovery.stderr);
   const env = clientEnv(tmp.path, aws);
@@ -87,7 +110,7 @@ Deno.test("aws-sso -ext without a role is a usage error and prints nothing on st
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, aws.startUrl);
-  await seedSession(tmp.path, aws);
+  await issueSession(aws, tmp.path, "corp");
 
   const result = await runCli(["-p", "corp", "-ext"], { home: tmp.path, env: aws.env });
 

@@ -18,7 +18,7 @@ import {
   type IssuedLogin,
   startFakeAws,
 } from "../../testing/mod.ts";
-import { testRuntime, type TestRuntime } from "../helpers.ts";
+import { type TestRuntime, testRuntime } from "../helpers.ts";
 
 /** The repository root. */
 export const ROOT: string = new URL("../../", import.meta.url).pathname;
@@ -102,8 +102,6 @@ export async function tokenEnv(options: TokenEnvOptions = {}): Promise<TokenEnv>
   const home = await Deno.makeTempDir({ prefix: "aws-sso-token-test-" });
   const slept: number[] = [];
   const spawned: SpawnCall[] = [];
-  let rt: TestRuntime | undefined;
-  const aws = await startFakeAws({ ...options.fake, now: () => rt?.now() ?? Date.now() });
   const realSpawn = testRuntime({ home }).spawn;
   const overrides: Partial<Runtime> = {
     spawn(command, args, spawnOptions) {
@@ -114,17 +112,18 @@ export async function tokenEnv(options: TokenEnvOptions = {}): Promise<TokenEnv>
   if (options.fakeSleep) {
     overrides.sleep = (ms) => {
       slept.push(ms);
-      rt!.advance(ms);
+      rt.advance(ms);
       return Promise.resolve();
     };
   }
-  rt = testRuntime({
+  const rt = testRuntime({
     home,
-    env: { ...aws.env, ...options.env },
     // Whole seconds, as token files hold them: "exactly 15 minutes left" is then exact.
     now: options.now ?? Math.floor(Date.now() / 1000) * 1000,
     overrides,
   });
+  const aws = await startFakeAws({ ...options.fake, now: () => rt.now() });
+  Object.assign(rt.vars, aws.env, options.env);
   const cacheDir = join(home, ".aws", "sso", "cache");
   return {
     aws,

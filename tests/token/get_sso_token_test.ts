@@ -200,7 +200,9 @@ Deno.test('getSsoToken() with login: "never" fails with LOGIN_REQUIRED naming th
       // A browser is there: the policy alone decides.
       await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
       const profile = corpProfile(env.aws.startUrl);
-      if (c.leftMs !== null) await plantToken(env, profile, { leftMs: c.leftMs, refreshable: false });
+      if (c.leftMs !== null) {
+        await plantToken(env, profile, { leftMs: c.leftMs, refreshable: false });
+      }
       const err = await rejection(() => getSsoToken(env.rt, profile, { login: "never" }));
       assert.ok(err instanceof SsoError, errorText(err));
       assert.equal(err.code, "LOGIN_REQUIRED");

@@ -40,7 +40,9 @@ Deno.test("login() of a legacy profile uses the device code flow and prints the 
   assert.equal(
     await Deno.readTextFile(await env.tokenPath(profile)),
     `{"startUrl": "${profile.startUrl}", "region": "us-east-1", ` +
-      `"accessToken": "${token.accessToken}", "expiresAt": "${zulu(start + 2000 + 8 * 3600_000)}", ` +
+      `"accessToken": "${token.accessToken}", "expiresAt": "${
+        zulu(start + 2000 + 8 * 3600_000)
+      }", ` +
       `"clientId": "${client!.clientId}", "clientSecret": "${token.clientSecret}", ` +
       `"registrationExpiresAt": "${zulu(client!.expiresAt * 1000)}"}`,
   );

@@ -5,14 +5,7 @@ import { getSsoToken } from "../../src/token/get_sso_token.ts";
 import { login } from "../../src/token/login_command.ts";
 import { codeChallenge, codeVerifier } from "../../src/token/login_pkce.ts";
 import { FAKE_BROWSER } from "../e2e/_cli.ts";
-import {
-  assertNoSecrets,
-  corpProfile,
-  errorText,
-  rejection,
-  sha1,
-  tokenEnv,
-} from "./_fixtures.ts";
+import { assertNoSecrets, corpProfile, errorText, rejection, sha1, tokenEnv } from "./_fixtures.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,0 +1,74 @@
+/**
+ * `--list`: every account and role, tab-separated in a pipe, or JSON.
+ */
+
+import assert from "node:assert/strict";
+import { startFakeAws } from "../../testing/mod.ts";
+import { withTmpDir } from "../helpers.ts";
+import { runCli, writeSsoConfig } from "./_cli.ts";
+import { assertNoSecret } from "./_fixtures.ts";
+import { issueSession } from "./_session.ts";
+
+const ROLES = [
+  ["111111111111", "Production", "AdministratorAccess"],
+  ["111111111111", "Production", "ReadOnly"],
+  ["222222222222", "Staging", "AdministratorAccess"],
+  ["222222222222", "Staging", "Developer"],
+  ["222222222222", "Staging", "ReadOnly"],
+  ["333333333333", "Sandbox", "Developer"],
+] as const;
+
+Deno.test("aws-sso --list prints tab-separated rows when stdout is not a terminal", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+
+  const result = await runCli(["-p", "corp", "--list"], { home: tmp.path, env: aws.env });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stderr, "");
+  assert.equal(
+    result.stdout,
+    ROLES.map(([id, name, role]) => `${id}\t${name}\t${role}\tarn:aws:iam::${id}:role/${role}\n`)
+      .join(""),
+  );
+  assertNoSecret(result.stdout, aws);
+});
+
+Deno.test("aws-sso --list --json prints an array whose role ARNs -ext accepts", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+
+  const result = await runCli(["-p", "corp", "--list", "--json"], {
+    home: tmp.path,
+    env: aws.env,
+  });
+
+  assert.equal(result.code, 0, result.stderr);
+  const rows: { roleArn: string }[] = JSON.parse(result.stdout);
+  assert.deepEqual(
+    rows,
+    ROLES.map(([accountId, accountName, roleName]) => ({
+      accountId,
+      accountName,
+      roleName,
+      roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+    })),
+  );
+  const ext = await runCli(["-p", "corp", "-r", rows[5]!.roleArn, "-ext"], {
+    home: tmp.path,
+    env: aws.env,
+  });
+  assert.equal(ext.code, 0, ext.stderr);
+  assert.equal(JSON.parse(ext.stdout).AccountId, "333333333333");
+});
+
+Deno.test("aws-sso --json without --list is a usage error", async () => {
+  await using tmp = await withTmpDir();
+  const result = await runCli(["-p", "corp", "--json"], { home: tmp.path });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^aws-sso: --json goes with --list\n/);
+});

@@ -1,0 +1,120 @@
+/**
+ * The permission flags of `src/cli/permissions.ts` are the single source of truth: the compile
+ * task, the e2e harness and the `credential_process` lines all use them; a file outside them is
+ * refused with one clear line, never a prompt or a stack.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { permissionFlags } from "../../src/cli/permissions.ts";
+import { startFakeAws } from "../../testing/mod.ts";
+import { withTmpDir } from "../helpers.ts";
+import { CLI, cliArgs, cliEnv, ROOT, runCli, writeSsoConfig } from "./_cli.ts";
+import { assertCleanFailure, ROLE_ARN } from "./_fixtures.ts";
+import { issueSession } from "./_session.ts";
+
+/** An environment with every variable that widens the flags. */
+function userEnv(home: string): Record<string, string> {
+  return {
+    HOME: home,
+    PATH: "/usr/bin:/bin",
+    DENO_DIR: cliEnv({ home }).DENO_DIR!,
+    AWS_CONFIG_FILE: join(home, "work", "aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: "~/secrets/credentials",
+    AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:4567",
+    BROWSER: "firefox --new-window",
+  };
+}
+
+Deno.test("deno task compile builds its flags with permissionFlags()", async () => {
+  await using tmp = await withTmpDir();
+  const env = userEnv(tmp.path);
+  // An option deno compile rejects stops it before it builds or downloads anything; the script
+  // has printed its command line by then.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", "scripts/compile.ts", "--not-a-deno-option"],
+    cwd: ROOT,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.notEqual(out.code, 0);
+  const printed = stderr.split("\n")[0]!;
+  const expected = permissionFlags((name) => env[name], Deno.build.os);
+  assert.equal(
+    printed,
+    ["deno", "compile", ...expected, "--output", "dist/aws-sso", "--not-a-deno-option", "cli.ts"]
+      .join(" "),
+  );
+  assert.ok(
+    expected.includes(`--allow-read=${tmp.path}/.aws,${tmp.path}/work,${tmp.path}/secrets`),
+  );
+  assert.ok(expected.some((f) => f.startsWith("--allow-net=") && f.endsWith(",127.0.0.1:4567")));
+  assert.ok(expected.some((f) => f.startsWith("--allow-run=") && f.endsWith(",firefox")));
+  await assert.rejects(Deno.stat(join(ROOT, "dist", "aws-sso")), Deno.errors.NotFound);
+});
+
+Deno.test("the e2e harness runs the CLI under exactly permissionFlags()", () => {
+  const env = { AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:4567" };
+  const options = { home: "/home/ann", env };
+  const vars = cliEnv(options);
+  assert.deepEqual(cliArgs(["-p", "corp"], options), [
+    "run",
+    ...permissionFlags((name) => vars[name], Deno.build.os),
+    CLI,
+    "-p",
+    "corp",
+  ]);
+  assert.ok(
+    !cliArgs([], options).some((a) => /^-A$|^--allow-all$|^--allow-\w+$/.test(a)),
+    "no blanket permission",
+  );
+});
+
+Deno.test("a file outside the permitted folders fails with one Permission denied line", async (t) => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const outside = join(tmp.path, "elsewhere");
+  await Deno.mkdir(outside);
+  const narrowEnv = cliEnv({ home: tmp.path, env: aws.env });
+  // The flags as they would be without the variable: ~/.aws only.
+  const flags = permissionFlags((name) => narrowEnv[name], Deno.build.os);
+
+  await t.step("AWS_SHARED_CREDENTIALS_FILE", async () => {
+    const credentials = join(outside, "credentials");
+    const result = await runCli(["-p", "corp", "-r", ROLE_ARN], {
+      home: tmp.path,
+      env: { ...aws.env, AWS_SHARED_CREDENTIALS_FILE: credentials },
+      flags,
+    });
+    assertCleanFailure(result, 1, /^aws-sso: Permission denied: .*elsewhere/, aws);
+    assert.match(result.stderr, /^hint: .*may only touch ~\/\.aws/m);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(outside)), [], "nothing written there");
+  });
+
+  await t.step("AWS_CONFIG_FILE", async () => {
+    const config = join(outside, "config");
+    await Deno.copyFile(join(tmp.path, ".aws", "config"), config);
+    const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext"], {
+      home: tmp.path,
+      env: { ...aws.env, AWS_CONFIG_FILE: config },
+      flags,
+    });
+    assertCleanFailure(result, 1, /^aws-sso: Permission denied: .*elsewhere\/config/, aws);
+  });
+
+  await t.step("with the variable in the flags, the same run works", async () => {
+    const credentials = join(outside, "credentials");
+    const result = await runCli(["-p", "corp", "-r", ROLE_ARN], {
+      home: tmp.path,
+      env: { ...aws.env, AWS_SHARED_CREDENTIALS_FILE: credentials },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(await Deno.readTextFile(credentials), /^\[default\]\naws_access_key_id = ASIA/);
+  });
+});
