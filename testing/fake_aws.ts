@@ -85,7 +85,10 @@ export interface FakeAwsOptions {
    * `TooManyRequestsException`. Default none.
    */
   rateLimit?: number | Partial<Record<FakeOperation, number>>;
-  /** The fraction (0–1) of portal requests answered with 429, drawn from the seeded PRNG. Default 0. */
+  /**
+   * The fraction (0–1) of portal requests answered with 429, drawn from the seeded PRNG, before and
+   * apart from `rateLimit` (a request refused so takes no token from the bucket). Default 0.
+   */
   throttleRatio?: number;
   /** Delay before every service response, ms. Default 0. */
   latencyMs?: number;
@@ -446,13 +449,15 @@ function createFakeAws(options: FakeAwsOptions): FakeAws {
       case "delay":
         await sleep(fault.delayMs ?? 5000, closing.signal);
     }
-    if (state.buckets.get(route.op)?.take() === false) return throttled(state, route.service);
+    // A request refused by the random throttle takes no token from the operation's bucket: like
+    // AWS's own limiter, only the requests that are served count against the rate.
     if (
       state.config.throttleRatio > 0 && PORTAL_OPERATIONS.includes(route.op) &&
       state.random() < state.config.throttleRatio
     ) {
       return throttled(state, route.service);
     }
+    if (state.buckets.get(route.op)?.take() === false) return throttled(state, route.service);
     const response = route.handle(state, ctx);
     return fault && ["reset", "truncate", "malformed"].includes(fault.kind)
       ? mangle(fault.kind, response)
