@@ -6,6 +6,7 @@
  */
 
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { homeDir } from "../config/home_dir.ts";
 
 /** Environment variables read by aws-sso and by the AWS SDK clients it loads. */
@@ -43,18 +44,53 @@ export const HOSTS: readonly string[] = [
 ];
 
 /**
- * The permission flags for `deno run` / `deno compile`, for the user whose environment `env` is:
- * read and write only `~/.aws` (and the folders of `AWS_CONFIG_FILE` and
- * `AWS_SHARED_CREDENTIALS_FILE` when set; read `AWS_CA_BUNDLE` too), network only to the AWS SSO endpoints, loopback and
- * the hosts of `AWS_ENDPOINT_URL*`, environment only {@linkcode ENV_VARS}, programs only
- * {@linkcode PROGRAMS} of the OS and the `BROWSER` command, no prompt, and `--quiet` (Deno's own
- * notes, such as a missing `xdg-open`, would otherwise reach stderr on every call).
+ * The permission flags for `deno compile` (and the base of {@linkcode runFlags}), for the user whose
+ * environment `env` is: read and write only `~/.aws` (and the folders of `AWS_CONFIG_FILE` and
+ * `AWS_SHARED_CREDENTIALS_FILE` when set; read `AWS_CA_BUNDLE` too), network only to the AWS SSO
+ * endpoints, loopback and the hosts of `AWS_ENDPOINT_URL*`, environment only
+ * {@linkcode ENV_VARS}, programs only {@linkcode PROGRAMS} of the OS and the `BROWSER` command, no
+ * prompt, and `--quiet` (Deno's own notes, such as a missing `xdg-open`, would otherwise reach
+ * stderr on every call).
  *
  * @param env reads an environment variable
  * @param os `linux`, `darwin` or `windows`
  * @returns the flags, e.g. `["--quiet", "--no-prompt", "--allow-read=/home/u/.aws", …]`
  */
 export function permissionFlags(env: (name: string) => string | undefined, os: string): string[] {
+  return flags(env, os, []);
+}
+
+/**
+ * The flags for `deno run` of aws-sso (the `credential_process` lines discovery writes, and every
+ * test): {@linkcode permissionFlags} plus `--unstable-lazy-dynamic-imports`, so that Deno loads the
+ * AWS SDK only in a run that calls AWS (otherwise it resolves the npm packages behind every
+ * analysable `import()` at start-up: about 10 ms on each cached-credentials call, far more with
+ * no lockfile). A module loaded lazily is read like a file, so when aws-sso runs from local files
+ * the flags also let it read its own source folder (`sourceRoot`); from `jsr:` nothing is added.
+ *
+ * @param env reads an environment variable
+ * @param os `linux`, `darwin` or `windows`
+ * @param sourceRoot the URL of aws-sso's own folder (default: where this module is)
+ * @returns the flags
+ */
+export function runFlags(
+  env: (name: string) => string | undefined,
+  os: string,
+  sourceRoot: string = new URL("../../", import.meta.url).href,
+): string[] {
+  const own = sourceRoot.startsWith("file:")
+    ? [fileURLToPath(sourceRoot).replace(/[/\\]$/, "")]
+    : [];
+  const out = flags(env, os, own);
+  out.splice(2, 0, "--unstable-lazy-dynamic-imports");
+  return out;
+}
+
+function flags(
+  env: (name: string) => string | undefined,
+  os: string,
+  readAlso: string[],
+): string[] {
   const dirs = new Set([resolve(homeDir(env), ".aws")]);
   for (const name of ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]) {
     const file = env(name);
@@ -77,6 +113,7 @@ export function permissionFlags(env: (name: string) => string | undefined, os: s
   const readOnly = [...dirs];
   const bundle = env("AWS_CA_BUNDLE");
   if (bundle) readOnly.push(resolve(bundle.replace(/^~(?=$|[/\\])/, homeDir(env))));
+  readOnly.push(...readAlso);
   const paths = [...dirs].join(",");
   return [
     "--quiet",

@@ -23,7 +23,7 @@ import { formatRoleArn } from "../portal/role_arn.ts";
 import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { lineDiff } from "./line_diff.ts";
-import { permissionFlags } from "./permissions.ts";
+import { runFlags } from "./permissions.ts";
 import { selfCommand, shellQuote } from "./self_command.ts";
 
 /** The key that marks a profile written by discovery; its value is the SSO profile used. */
@@ -62,7 +62,7 @@ export function credentialProcessLine(
 ): string {
   const arn = formatRoleArn(partition(profile.ssoRegion), role.accountId, role.roleName);
   return [
-    ...selfCommand(runtime.program, permissionFlags(runtime.env, runtime.os)),
+    ...selfCommand(runtime.program, runFlags(runtime.env, runtime.os)),
     "-p",
     profile.profileName,
     "-r",

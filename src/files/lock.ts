@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 

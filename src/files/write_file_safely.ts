@@ -4,7 +4,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../path.ts";
 import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 

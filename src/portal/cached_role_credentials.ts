@@ -67,17 +67,25 @@ export async function cachedRoleCredentials(
     if (hit) return hit;
   }
   // Only a cache miss loads the lock, sign-in and portal code (the hot path stays small).
-  const [{ withLock }, { getRoleCredentials }] = await Promise.all([
-    import("../files/lock.ts"),
-    import("./get_role_credentials.ts"),
-  ]);
   const lockPath = roleCachePath(profile, role, runtime.env).replace(/\.json$/, ".lock");
+  const loadPortal = () => {
+    const portal = import("./portal_for.ts").then((m) => m.portalFor(runtime, profile));
+    portal.catch(() => {}); // its error, if any, is reported where withSsoToken awaits it
+    return portal;
+  };
+  // When no one else is fetching these credentials, this process will: the AWS SDK starts
+  // loading now, alongside the lock, the sign-in code and the token. Processes that wait for
+  // another's lock usually find the credentials cached after it and never load the SDK.
+  let portal = await runtime.fs.stat(lockPath) === null ? loadPortal() : undefined;
+  const { withLock } = await import("../files/lock.ts");
   return await withLock(runtime, lockPath, async () => {
     if (!options.noCache) {
       const hit = await readCachedRoleCredentials(runtime, profile, role, windowMs);
       if (hit) return hit;
     }
-    const creds = await getRoleCredentials(runtime, profile, role, options);
+    portal ??= loadPortal();
+    const { getRoleCredentials } = await import("./get_role_credentials.ts");
+    const creds = await getRoleCredentials(runtime, profile, role, { ...options, portal });
     await writeCachedRoleCredentials(runtime, profile, { ...creds, roleName: role.roleName });
     return creds;
   });

@@ -24,6 +24,8 @@ export interface WithSsoTokenOptions extends GetSsoTokenOptions {
   maxRetryMs?: number;
   /** A rate limit shared by many calls (discovery). */
   limiter?: RateLimiter;
+  /** The portal client, when the caller started building it early (default: built here). */
+  portal?: Promise<PortalApi>;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function withSsoToken<T>(
   call: PortalCall<T>,
   options: WithSsoTokenOptions = {},
 ): Promise<T> {
-  const portal = await portalFor(runtime, profile);
+  const portal = await (options.portal ?? portalFor(runtime, profile));
   const attempt = (accessToken: string) =>
     callWithRetry(() => call(portal, accessToken), {
       maxAttempts: 15,

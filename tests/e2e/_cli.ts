@@ -7,7 +7,7 @@
 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { permissionFlags } from "../../src/cli/permissions.ts";
+import { runFlags } from "../../src/cli/permissions.ts";
 
 /** The repository root. */
 export const ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -49,7 +49,7 @@ export function cliEnv(options: RunCliOptions): Record<string, string> {
 /** The `deno run` arguments of a CLI run. */
 export function cliArgs(args: string[], options: RunCliOptions): string[] {
   const env = cliEnv(options);
-  const flags = options.flags ?? permissionFlags((n) => env[n], Deno.build.os);
+  const flags = options.flags ?? runFlags((n) => env[n], Deno.build.os);
   return ["run", ...(options.denoOptions ?? []), ...flags, CLI, ...args];
 }
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { permissionFlags } from "../../src/cli/permissions.ts";
+import { runFlags } from "../../src/cli/permissions.ts";
 import { shellQuote } from "../../src/cli/self_command.ts";
 import { type FakeAws, sampleDirectory, startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
@@ -38,7 +38,7 @@ function expectedProcessLine(home: string, aws: FakeAws, accountId: string, role
   return [
     Deno.execPath(),
     "run",
-    ...permissionFlags((name) => env[name], Deno.build.os),
+    ...runFlags((name) => env[name], Deno.build.os),
     pathToFileURL(CLI).href,
     "-p",
     "corp",

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { permissionFlags } from "../../src/cli/permissions.ts";
+import { permissionFlags, runFlags } from "../../src/cli/permissions.ts";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
 import { CLI, cliArgs, cliEnv, ROOT, runCli, writeSsoConfig } from "./_cli.ts";
@@ -57,13 +57,32 @@ Deno.test("deno task compile builds its flags with permissionFlags()", async () 
   await assert.rejects(Deno.stat(join(ROOT, "dist", "aws-sso")), Deno.errors.NotFound);
 });
 
-Deno.test("the e2e harness runs the CLI under exactly permissionFlags()", () => {
+Deno.test("runFlags() are permissionFlags() plus lazy SDK loading and reading aws-sso's own source", () => {
+  const env = userEnv("/home/ann");
+  const get = (name: string) => env[name];
+  const base = permissionFlags(get, "linux");
+  const read = base.find((f) => f.startsWith("--allow-read="))!;
+
+  const local = runFlags(get, "linux", "file:///opt/aws-sso/");
+  assert.deepEqual(
+    local,
+    base.toSpliced(2, 0, "--unstable-lazy-dynamic-imports")
+      .map((f) => f === read ? `${read},/opt/aws-sso` : f),
+  );
+  // From JSR the modules are fetched, not read: no folder is added.
+  const jsr = runFlags(get, "linux", "https://jsr.io/@ssokit/aws-sso/0.1.0/");
+  assert.deepEqual(jsr, base.toSpliced(2, 0, "--unstable-lazy-dynamic-imports"));
+  // By default: the folder this checkout is in.
+  assert.ok(runFlags(get, "linux").includes(`${read},${ROOT}`));
+});
+
+Deno.test("the e2e harness runs the CLI under exactly runFlags()", () => {
   const env = { AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:4567" };
   const options = { home: "/home/ann", env };
   const vars = cliEnv(options);
   assert.deepEqual(cliArgs(["-p", "corp"], options), [
     "run",
-    ...permissionFlags((name) => vars[name], Deno.build.os),
+    ...runFlags((name) => vars[name], Deno.build.os),
     CLI,
     "-p",
     "corp",
@@ -83,7 +102,7 @@ Deno.test("a file outside the permitted folders fails with one Permission denied
   await Deno.mkdir(outside);
   const narrowEnv = cliEnv({ home: tmp.path, env: aws.env });
   // The flags as they would be without the variable: ~/.aws only.
-  const flags = permissionFlags((name) => narrowEnv[name], Deno.build.os);
+  const flags = runFlags((name) => narrowEnv[name], Deno.build.os);
 
   await t.step("AWS_SHARED_CREDENTIALS_FILE", async () => {
     const credentials = join(outside, "credentials");

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
-import { permissionFlags } from "../../src/cli/permissions.ts";
+import { runFlags } from "../../src/cli/permissions.ts";
 import { startFakeAws } from "../../testing/mod.ts";
 import { cliEnv } from "../e2e/_cli.ts";
 import { withTmpDir } from "../helpers.ts";
@@ -96,7 +96,7 @@ Deno.test("aws-sso: no secret on stderr, stdout or in other files, in every mode
     assert.equal((await cli(["-p", "corp", "--login"])).code, 0);
   });
   await t.step("permission denied: the credentials file outside the write permission", async () => {
-    const flags = permissionFlags((n) => cliEnv({ home: tmp.path, env })[n], Deno.build.os)
+    const flags = runFlags((n) => cliEnv({ home: tmp.path, env })[n], Deno.build.os)
       .map((
         f,
       ) => (f.startsWith("--allow-write=") ? `--allow-write=${join(tmp.path, "nowhere")}` : f));
