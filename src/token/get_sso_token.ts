@@ -50,6 +50,43 @@ export interface GetSsoTokenOptions extends SignInOptions {
   rejected?: string;
 }
 
+/**
+ * After a refused refresh, how long a still-valid token is handed out without trying again:
+ * botocore tries at most once a minute too. Recorded in a file, so that the many processes of a
+ * burst of `credential_process` calls do not each queue on the lock for a refresh that fails.
+ */
+export const REFRESH_RETRY_MS = 60_000;
+
+/** `~/.aws/sso/cache/<key>.refresh-failed`: when a refresh of which token last failed (no secret). */
+function refreshFailedPath(runtime: Runtime, profile: SsoProfile): string {
+  return join(ssoCacheDir(runtime.env), `${tokenCacheKey(profile)}.refresh-failed`);
+}
+
+/** Whether refreshing this very token failed less than {@linkcode REFRESH_RETRY_MS} ago. */
+async function refreshFailedRecently(
+  runtime: Runtime,
+  profile: SsoProfile,
+  token: SsoToken,
+  now: number,
+): Promise<boolean> {
+  const text = await runtime.fs.readTextFile(refreshFailedPath(runtime, profile)).catch(() => null);
+  if (!text) return false;
+  try {
+    const { tokenExpiresAt, failedAt } = JSON.parse(text);
+    return tokenExpiresAt === token.expiresAt && typeof failedAt === "number" && failedAt <= now &&
+      now - failedAt < REFRESH_RETRY_MS;
+  } catch {
+    return false; // unreadable: try the refresh
+  }
+}
+
+/** Notes a refused refresh of `token` (best effort: without the note we only try again sooner). */
+async function noteRefreshFailed(runtime: Runtime, profile: SsoProfile, token: SsoToken) {
+  const note = JSON.stringify({ tokenExpiresAt: token.expiresAt, failedAt: runtime.now() });
+  await runtime.fs.writeFile(refreshFailedPath(runtime, profile), `${note}\n`, { mode: 0o600 })
+    .catch(() => {});
+}
+
 function refreshable(profile: SsoProfile, token: SsoToken, now: number): boolean {
   return profile.sessionName !== undefined && !!token.refreshToken && !!token.clientId &&
     !!token.clientSecret && (token.registrationExpiresAt ?? 0) > now;
@@ -144,12 +181,18 @@ export async function getSsoToken(
 ): Promise<SsoToken> {
   const usable = (t: SsoToken | null, now: number): boolean =>
     !options.force && fresh(profile, t, now) && t?.accessToken !== options.rejected;
+  // Valid, but its refresh was refused a moment ago: hand it out without queueing on the lock.
+  const keep = async (t: SsoToken, now: number): Promise<boolean> =>
+    !options.force && t.accessToken !== options.rejected && !spent(t, now) &&
+    await refreshFailedRecently(runtime, profile, t, now);
   const cached = await readToken(runtime, profile);
-  if (cached && usable(cached, runtime.now())) return cached;
+  if (cached && (usable(cached, runtime.now()) || await keep(cached, runtime.now()))) {
+    return cached;
+  }
   return await withLock(runtime, sessionLockPath(runtime, profile), async () => {
     const now = runtime.now();
     const token = await readToken(runtime, profile);
-    if (token && usable(token, now)) return token;
+    if (token && (usable(token, now) || await keep(token, now))) return token;
     if (!options.force && token) {
       if (refreshable(profile, token, now)) {
         const renewed = await refresh(runtime, profile, token);
@@ -157,6 +200,7 @@ export async function getSsoToken(
           await writeToken(runtime, profile, renewed);
           return renewed;
         }
+        await noteRefreshFailed(runtime, profile, token);
       }
       const dead = token.accessToken === options.rejected;
       if (!dead && !spent(token, now)) return token;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SsoError } from "../../src/errors.ts";
-import { getSsoToken, MIN_VALIDITY_MS } from "../../src/token/get_sso_token.ts";
+import { getSsoToken, MIN_VALIDITY_MS, REFRESH_RETRY_MS } from "../../src/token/get_sso_token.ts";
 import { EXPIRY_WINDOW_MS } from "../../src/token/login.ts";
 import { FAKE_BROWSER } from "../e2e/_cli.ts";
 import {
@@ -120,6 +120,38 @@ Deno.test("getSsoToken() keeps a still-valid token when the refresh is refused, 
     const token = await getSsoToken(env.rt, profile, { login: "never" });
     assert.equal(token.accessToken, issued.accessToken);
   });
+});
+
+Deno.test("getSsoToken() tries a refused refresh again only after a minute, whichever process asks", async () => {
+  await using env = await tokenEnv();
+  const profile = corpProfile(env.aws.startUrl);
+  const issued = await plantToken(env, profile, { leftMs: 10 * MIN });
+  env.aws.revokeRefreshTokens();
+  const refreshes = () => env.aws.counters.createToken.refresh_token;
+  // Each call stands for a process: nothing is kept in memory, only the files.
+  for (let i = 0; i < 5; i++) {
+    const token = await getSsoToken(env.rt, profile, { login: "never" });
+    assert.equal(token.accessToken, issued.accessToken);
+  }
+  assert.equal(refreshes(), 1, "one refused refresh, then the valid token without trying again");
+  const note = await Deno.readTextFile(`${await env.tokenPath(profile)}`.replace(
+    /\.json$/,
+    ".refresh-failed",
+  ));
+  assertNoSecrets(env.aws, [note]);
+
+  env.rt.advance(REFRESH_RETRY_MS - 1);
+  await getSsoToken(env.rt, profile, { login: "never" });
+  assert.equal(refreshes(), 1);
+  env.rt.advance(1);
+  await getSsoToken(env.rt, profile, { login: "never" });
+  assert.equal(refreshes(), 2, "a minute later it tries again");
+
+  // A token the portal refused (401) is not kept on the strength of the note: sign-in is due.
+  await assert.rejects(
+    getSsoToken(env.rt, profile, { login: "never", rejected: issued.accessToken }),
+    (err: unknown) => err instanceof SsoError && err.code === "LOGIN_REQUIRED",
+  );
 });
 
 Deno.test("getSsoToken() signs in when the refresh is refused and the token is (nearly) expired", async (t) => {
