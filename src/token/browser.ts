@@ -4,6 +4,7 @@
  * @module
  */
 
+import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 
 /** A way to open a URL: a program and its arguments before the URL. */
@@ -68,4 +69,18 @@ export async function openBrowser(runtime: Runtime, url: string): Promise<boolea
   } catch {
     return false;
   }
+}
+
+/**
+ * The error for a sign-in that needs a browser when none could be opened.
+ *
+ * @param loginCommand how the user signs in by hand
+ * @returns a `LOGIN_REQUIRED` error
+ */
+export function browserFailed(loginCommand: string): SsoError {
+  return new SsoError(
+    "LOGIN_REQUIRED",
+    "Cannot sign in: the browser could not be opened, and nobody would see the sign-in URL here",
+    { hint: `sign in with: ${loginCommand} (or check BROWSER)` },
+  );
 }

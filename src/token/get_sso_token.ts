@@ -206,9 +206,14 @@ export async function getSsoToken(
       if (!dead && !spent(token, now)) return token;
     }
     assertMayLogIn(runtime, profile, options, token);
+    const command = options.loginCommand ?? `aws-sso -p ${profile.profileName} --login`;
     const signedIn = options.loginWith === "aws"
       ? await loginWithAwsCli(runtime, profile)
-      : await performLogin(runtime, profile, options);
+      : await performLogin(runtime, profile, {
+        ...options,
+        // In a credential_process nobody sees the URL: a browser that fails to open is the end.
+        ...(options.login === "browser-only" ? { requireBrowser: { loginCommand: command } } : {}),
+      });
     if (options.loginWith !== "aws") await writeToken(runtime, profile, signedIn);
     return signedIn;
   });

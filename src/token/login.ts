@@ -36,6 +36,12 @@ export interface SignInOptions {
   noBrowser?: boolean;
   /** Give up after this long (default 10 minutes). */
   timeoutMs?: number;
+  /**
+   * Where nobody would see the URL (a `credential_process`): when the browser cannot be opened,
+   * fail at once with `LOGIN_REQUIRED` and this sign-in command, instead of waiting for a sign-in
+   * that cannot happen.
+   */
+  requireBrowser?: { loginCommand: string };
 }
 
 /** The OIDC client for a profile, at the endpoint the SDKs would use. */
@@ -117,7 +123,10 @@ export async function performLogin(
     (canOpen || options.noBrowser === true);
   const reg = await registration(runtime, oidc, profile, authCode);
   const openBrowser = !options.noBrowser;
-  const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  const timeout = {
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.requireBrowser ? { requireBrowser: options.requireBrowser } : {}),
+  };
   const out = authCode
     ? await authCodeLogin(runtime, oidc, reg, {
       scopes: profile.scopes ?? ["sso:account:access"],

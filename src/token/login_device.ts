@@ -8,7 +8,7 @@
 import { awsErrorName, describeAwsError } from "../aws_error.ts";
 import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { openBrowser } from "./browser.ts";
+import { browserFailed, openBrowser } from "./browser.ts";
 import { qrCode } from "./qr_code.ts";
 import type { ClientRegistration } from "./client_registration.ts";
 import type { CreateTokenOutput, OidcApi } from "./oidc_api.ts";
@@ -24,6 +24,8 @@ export interface DeviceCodeLoginOptions {
   openBrowser: boolean;
   /** Give up after this long (default: when the device code expires). */
   timeoutMs?: number;
+  /** Fail at once when the browser cannot be opened (see `SignInOptions.requireBrowser`). */
+  requireBrowser?: { loginCommand: string };
 }
 
 /**
@@ -88,6 +90,7 @@ export async function deviceCodeLogin(
   const first = await poll();
   if (first) return first;
   const opened = options.openBrowser && await openBrowser(runtime, auth.verificationUriComplete);
+  if (!opened && options.requireBrowser) throw browserFailed(options.requireBrowser.loginCommand);
   if (opened) {
     runtime.stderr.write(
       "Attempting to open your default browser.\n" +

@@ -8,7 +8,7 @@
 import { describeAwsError } from "../aws_error.ts";
 import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { openBrowser } from "./browser.ts";
+import { browserFailed, openBrowser } from "./browser.ts";
 import type { ClientRegistration } from "./client_registration.ts";
 import type { CreateTokenOutput, OidcApi } from "./oidc_api.ts";
 
@@ -43,6 +43,8 @@ export interface AuthCodeLoginOptions {
   openBrowser: boolean;
   /** Give up after this long (default 10 minutes, as the AWS CLI). */
   timeoutMs?: number;
+  /** Fail at once when the browser cannot be opened (see `SignInOptions.requireBrowser`). */
+  requireBrowser?: { loginCommand: string };
 }
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>aws-sso</title>
@@ -98,6 +100,7 @@ export async function authCodeLogin(
     });
     const url = `${oidc.authorizeEndpoint()}?${params}`;
     const opened = options.openBrowser && await openBrowser(runtime, url);
+    if (!opened && options.requireBrowser) throw browserFailed(options.requireBrowser.loginCommand);
     runtime.stderr.write(
       (opened
         ? "Attempting to open your default browser. If the browser does not open, open the following URL.\n"

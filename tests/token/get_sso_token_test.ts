@@ -307,6 +307,41 @@ Deno.test('getSsoToken() with login: "browser-only" signs in where a browser can
   });
 });
 
+Deno.test('getSsoToken() with login: "browser-only" fails at once when the browser does not open', async (t) => {
+  for (
+    const [name, profileOf, fake] of [
+      ["sso-session: PKCE", corpProfile, {}],
+      ["legacy: device code", legacyProfile, { deviceApproveAfterPolls: null }],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      // An opener that fails (as a broken BROWSER or a missing xdg-open does): nobody would see
+      // the URL inside a credential_process, so waiting 10 minutes would be a silent hang.
+      await using env = await tokenEnv({
+        env: { BROWSER: "false" },
+        fake,
+        spawn: () => Promise.resolve(1),
+      });
+      const profile = profileOf(env.aws.startUrl);
+      const err = await rejection(() =>
+        getSsoToken(env.rt, profile, {
+          login: "browser-only",
+          loginCommand: "aws-sso -p corp --login",
+          timeoutMs: 2_000, // without the fast failure: LOGIN_TIMEOUT after 2 s
+        })
+      );
+      assert.ok(err instanceof SsoError && err.code === "LOGIN_REQUIRED", String(err));
+      assert.match(
+        errorText(err),
+        /browser could not be opened[^]*sign in with: aws-sso -p corp --login/,
+      );
+      assert.equal(env.spawned.length, 1, "the opener was tried");
+      assert.equal(env.aws.counters.createToken.authorization_code, 0);
+      assert.equal(env.rt.out(), "");
+    });
+  }
+});
+
 Deno.test("getSsoToken() signs in once when 20 callers in one process ask at the same moment", async () => {
   await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
   const profile = corpProfile(env.aws.startUrl);
