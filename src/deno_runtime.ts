@@ -11,10 +11,12 @@ function isNotFound(err: unknown): boolean {
   return err instanceof Deno.errors.NotFound;
 }
 
-/** The Deno file system, with missing files read as `null`. */
+/**
+ * The Deno file system, with missing files read as `null`. Every operation but an fsync'ed write
+ * is synchronous under its promise: they are small and local, and a process's first asynchronous
+ * file operation starts Deno's I/O thread pool, a cost the credential_process paths do without.
+ */
 export const denoFileSystem: FileSystem = {
-  // Synchronous on purpose: the files are small, and a process's first asynchronous file
-  // operation starts Deno's I/O thread pool, which costs the credential_process hot path ~4 ms.
   // deno-lint-ignore require-await
   async readTextFile(path) {
     try {
@@ -34,8 +36,7 @@ export const denoFileSystem: FileSystem = {
     };
     const bytes = new TextEncoder().encode(data);
     if (!options.fsync) {
-      // Small files (locks, claims): synchronous, like readTextFile, to keep the first
-      // asynchronous file operation (and Deno's I/O thread pool) off the credential path.
+      // Small files (locks, claims, notes): synchronous like the rest.
       const file = Deno.openSync(path, openOptions);
       try {
         let written = 0;
@@ -54,17 +55,22 @@ export const denoFileSystem: FileSystem = {
       file.close();
     }
   },
-  rename: (from, to) => Deno.rename(from, to),
+  // deno-lint-ignore require-await
+  async rename(from, to) {
+    Deno.renameSync(from, to);
+  },
+  // deno-lint-ignore require-await
   async remove(path) {
     try {
-      await Deno.remove(path);
+      Deno.removeSync(path);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
   },
+  // deno-lint-ignore require-await
   async stat(path): Promise<FileInfo | null> {
     try {
-      const s = await Deno.lstat(path);
+      const s = Deno.lstatSync(path);
       return {
         mode: s.mode === null ? null : s.mode & 0o7777,
         isFile: s.isFile,
@@ -76,29 +82,38 @@ export const denoFileSystem: FileSystem = {
       throw err;
     }
   },
+  // deno-lint-ignore require-await
   async mkdir(path, mode = 0o700) {
-    await Deno.mkdir(path, { recursive: true, mode });
+    Deno.mkdirSync(path, { recursive: true, mode });
   },
-  chmod: (path, mode) => Deno.chmod(path, mode),
+  // deno-lint-ignore require-await
+  async chmod(path, mode) {
+    Deno.chmodSync(path, mode);
+  },
+  // deno-lint-ignore require-await
   async readDir(path) {
     const names: string[] = [];
     try {
-      for await (const entry of Deno.readDir(path)) names.push(entry.name);
+      for (const entry of Deno.readDirSync(path)) names.push(entry.name);
     } catch (err) {
       if (isNotFound(err)) return [];
       throw err;
     }
     return names;
   },
+  // deno-lint-ignore require-await
   async realPath(path) {
     try {
-      return await Deno.realPath(path);
+      return Deno.realPathSync(path);
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
     }
   },
-  utime: (path, mtimeMs) => Deno.utime(path, new Date(mtimeMs), new Date(mtimeMs)),
+  // deno-lint-ignore require-await
+  async utime(path, mtimeMs) {
+    Deno.utimeSync(path, new Date(mtimeMs), new Date(mtimeMs));
+  },
 };
 
 function envGetter(name: string): string | undefined {

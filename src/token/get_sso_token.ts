@@ -12,8 +12,9 @@ import { withLock } from "../files/lock.ts";
 import type { Runtime } from "../runtime.ts";
 import { browserCommand } from "./browser.ts";
 import { ssoCacheDir, tokenCacheKey } from "./cache_paths.ts";
-import { EXPIRY_WINDOW_MS, oidcFor, performLogin, type SignInOptions } from "./login.ts";
-import type { SsoToken } from "./sso_token.ts";
+// The sign-in code (and the OIDC client behind it) loads only when a refresh or sign-in is due.
+import type { SignInOptions } from "./login.ts";
+import { EXPIRY_WINDOW_MS, type SsoToken } from "./sso_token.ts";
 import { readToken, writeToken } from "./token_store.ts";
 
 /** A token with less than this left is not handed out (a call made with it could fail mid-way). */
@@ -105,6 +106,7 @@ async function refresh(
   token: SsoToken,
 ): Promise<SsoToken | null> {
   try {
+    const { oidcFor } = await import("./login.ts");
     const oidc = await oidcFor(runtime, profile);
     const out = await oidc.createToken({
       clientId: token.clientId!,
@@ -209,7 +211,7 @@ export async function getSsoToken(
     const command = options.loginCommand ?? `aws-sso -p ${profile.profileName} --login`;
     const signedIn = options.loginWith === "aws"
       ? await loginWithAwsCli(runtime, profile)
-      : await performLogin(runtime, profile, {
+      : await (await import("./login.ts")).performLogin(runtime, profile, {
         ...options,
         // In a credential_process nobody sees the URL: a browser that fails to open is the end.
         ...(options.login === "browser-only" ? { requireBrowser: { loginCommand: command } } : {}),

@@ -23,10 +23,9 @@ import {
 import { authCodeLogin } from "./login_pkce.ts";
 import { deviceCodeLogin } from "./login_device.ts";
 import type { OidcApi } from "./oidc_api.ts";
-import type { SsoToken } from "./sso_token.ts";
+import { EXPIRY_WINDOW_MS, type SsoToken } from "./sso_token.ts";
 
-/** A registration or token this close to expiry is not used (botocore's `_EXPIRY_WINDOW`). */
-export const EXPIRY_WINDOW_MS = 15 * 60_000;
+export { EXPIRY_WINDOW_MS } from "./sso_token.ts";
 
 /** Options of {@linkcode performLogin}. */
 export interface SignInOptions {

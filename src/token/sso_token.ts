@@ -8,6 +8,9 @@
 import { isoSeconds } from "../role_credentials.ts";
 import { type JsonValue, pythonJsonDumps } from "./python_json.ts";
 
+/** A registration or token this close to expiry is not used (botocore's `_EXPIRY_WINDOW`). */
+export const EXPIRY_WINDOW_MS = 15 * 60_000;
+
 /** An SSO access token and what refreshing it needs. Times are epoch milliseconds. */
 export interface SsoToken {
   /** The start URL it was issued for. */
