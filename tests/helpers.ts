@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { denoRuntime } from "../src/deno_runtime.ts";
 import type { Runtime, TextSink } from "../src/runtime.ts";
 
@@ -87,4 +87,34 @@ export function testRuntime(options: TestRuntimeOptions): TestRuntime {
 /** `~/.aws` inside a temp HOME. */
 export function awsDir(home: string): string {
   return join(home, ".aws");
+}
+
+/**
+ * Every regular file under `dir` (path relative to `dir` → bytes), to compare a HOME before and
+ * after a run; a file removed while it is read is left out.
+ */
+export async function snapshot(dir: string): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  const walk = async (path: string): Promise<void> => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(path));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return;
+      throw err;
+    }
+    for (const entry of entries) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory) await walk(full);
+      else if (entry.isFile) {
+        try {
+          files.set(relative(dir, full), await Deno.readFile(full));
+        } catch (err) {
+          if (!(err instanceof Deno.errors.NotFound)) throw err; // removed meanwhile
+        }
+      }
+    }
+  };
+  await walk(dir);
+  return files;
 }

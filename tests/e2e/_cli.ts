@@ -53,9 +53,9 @@ export function cliArgs(args: string[], options: RunCliOptions): string[] {
   return ["run", ...(options.denoOptions ?? []), ...flags, CLI, ...args];
 }
 
-/** Runs `aws-sso ARGS` and collects its exit code and output. */
-export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
+/** The command `aws-sso ARGS` (stdin closed, output piped, in `home`), to run or spawn. */
+export function cliCommand(args: string[], options: RunCliOptions): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
     args: cliArgs(args, options),
     env: cliEnv(options),
     clearEnv: true,
@@ -63,7 +63,12 @@ export async function runCli(args: string[], options: RunCliOptions): Promise<Cl
     stdout: "piped",
     stderr: "piped",
     cwd: options.home,
-  }).output();
+  });
+}
+
+/** Runs `aws-sso ARGS` and collects its exit code and output. */
+export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
+  const out = await cliCommand(args, options).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

@@ -6,8 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import { join, relative } from "node:path";
 import { type FakeAws, findIssuedSecrets } from "../../testing/mod.ts";
+import { snapshot as snapshotBytes } from "../helpers.ts";
 import type { CliResult } from "./_cli.ts";
 
 /** The role most tests ask for: `ReadOnly` in the sample directory's account 111111111111. */
@@ -33,25 +33,12 @@ export function assertIdentity(
   );
 }
 
-/** Every file under `dir` (relative path → content), to compare before and after a run. */
+/** Every file under `dir` (relative path → text), to compare before and after a run. */
 export async function snapshot(dir: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  async function walk(path: string): Promise<void> {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(path));
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return;
-      throw err;
-    }
-    for (const entry of entries) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory) await walk(full);
-      else if (entry.isFile) files[relative(dir, full)] = await Deno.readTextFile(full);
-    }
-  }
-  await walk(dir);
-  return files;
+  const decoder = new TextDecoder();
+  return Object.fromEntries(
+    [...await snapshotBytes(dir)].map(([path, bytes]) => [path, decoder.decode(bytes)]),
+  );
 }
 
 /** A stack frame line, as V8 prints them. */

@@ -13,7 +13,8 @@ import { parseClientRegistration } from "../../src/token/client_registration.ts"
 import { sha1Hex } from "../../src/token/sha1_hex.ts";
 import { parseSsoToken, serializeSsoToken } from "../../src/token/sso_token.ts";
 import type { FakeAws, IssuedSecrets } from "../../testing/mod.ts";
-import { cliArgs, cliEnv, FAKE_BROWSER, type RunCliOptions } from "../e2e/_cli.ts";
+import { cliCommand, FAKE_BROWSER, type RunCliOptions } from "../e2e/_cli.ts";
+import { snapshot } from "../helpers.ts";
 
 export { FAKE_BROWSER };
 
@@ -163,15 +164,7 @@ export interface StartCliOptions extends RunCliOptions {
 /** Starts `aws-sso ARGS` under the documented permission flags, in `home`, with a time limit. */
 export function startCli(args: string[], options: StartCliOptions): StartedCli {
   const start = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: cliArgs(args, options),
-    env: cliEnv(options),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    cwd: options.home,
-  }).spawn();
+  const child = cliCommand(args, options).spawn();
   let exited = false;
   let timedOut = false;
   let killed = false;
@@ -264,32 +257,7 @@ export async function pool<T, R>(
 
 // --- files ----------------------------------------------------------------------------------
 
-/** Every regular file under `dir` (path relative to `dir` → bytes). */
-export async function snapshot(dir: string): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  const walk = async (path: string): Promise<void> => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(path));
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return;
-      throw err;
-    }
-    for (const entry of entries) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory) await walk(full);
-      else if (entry.isFile) {
-        try {
-          files.set(relative(dir, full), await Deno.readFile(full));
-        } catch (err) {
-          if (!(err instanceof Deno.errors.NotFound)) throw err; // removed meanwhile
-        }
-      }
-    }
-  };
-  await walk(dir);
-  return files;
-}
+export { snapshot };
 
 /** What kind of file a path under HOME is, by where it lives and its name. */
 export type FileKind =
