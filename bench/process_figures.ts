@@ -40,7 +40,7 @@ interface Case {
   env: Record<string, string>;
   before?: () => Promise<void>;
 }
-type Figures = { median: number; min: number; max: number };
+type Figures = { median: number; min: number; max: number; runs: number[] };
 
 async function runOnce(c: Case): Promise<number> {
   await c.before?.();
@@ -71,7 +71,12 @@ async function timeTogether(cases: Case[]): Promise<Figures[]> {
       if (i >= 2) ms[k]!.push(dt);
     }
   }
-  return ms.map((xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }));
+  return ms.map((xs) => ({
+    median: median(xs),
+    min: Math.min(...xs),
+    max: Math.max(...xs),
+    runs: xs,
+  }));
 }
 
 const rows: [string, Figures][] = [];
@@ -139,8 +144,12 @@ function row(name: string, r: Figures) {
     }
     console.log();
     const ratio = hot.median / floor.median;
+    // The same, round by round (each hot run against the floor run just before it): less
+    // sensitive to the machine's slower and faster spells.
+    const paired = median(hot.runs.map((h, i) => h / floor.runs[i]!));
     console.log(
-      `hot/floor = ${ratio.toFixed(2)}× (budget ≤ 1.5×): ${ratio <= 1.5 ? "within" : "OVER"}`,
+      `hot/floor = ${ratio.toFixed(2)}× (budget ≤ 1.5×): ${ratio <= 1.5 ? "within" : "OVER"}; ` +
+        `round by round ${paired.toFixed(2)}×`,
     );
     console.log(
       `cold = ${cold.median.toFixed(1)} ms; budget (floor + SDK load + one round trip, as one ` +
