@@ -44,8 +44,8 @@ export const HOSTS: readonly string[] = [
 ];
 
 /**
- * The permission flags for `deno compile` (and the base of {@linkcode runFlags}), for the user whose
- * environment `env` is: read and write only `~/.aws` (and the folders of `AWS_CONFIG_FILE` and
+ * The permission flags for `deno compile` (and the base of {@linkcode runFlags}), for the user
+ * whose environment `env` is: read and write only `~/.aws` (and the folders of `AWS_CONFIG_FILE` and
  * `AWS_SHARED_CREDENTIALS_FILE` when set; read `AWS_CA_BUNDLE` too), network only to the AWS SSO
  * endpoints, loopback and the hosts of `AWS_ENDPOINT_URL*`, environment only
  * {@linkcode ENV_VARS}, programs only {@linkcode PROGRAMS} of the OS and the `BROWSER` command, no

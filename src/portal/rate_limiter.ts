@@ -263,9 +263,9 @@ export function isThrottlingError(err: unknown): boolean {
  * The default retry rule of {@linkcode callWithRetry}: retry throttling, 5xx answers
  * (`InternalServerException`, `$metadata.httpStatusCode >= 500`), timeouts and network faults
  * (`ECONNRESET`, `ETIMEDOUT`, … in `code`, or the SDK's `$retryable` mark), and answers that
- * could not be read (a connection dropped mid-body, truncated or malformed JSON); never the errors in {@linkcode NEVER_RETRY}, nor anything
- * else. Every call retried with it is a read (the portal's GetRoleCredentials and listings), so
- * repeating one is safe.
+ * could not be read (a connection dropped mid-body, truncated or malformed JSON); never the
+ * errors in {@linkcode NEVER_RETRY}, nor anything else. Every call retried with it is a read (the
+ * portal's GetRoleCredentials and listings), so repeating one is safe.
  *
  * @param err what a call rejected with
  * @returns whether another attempt may succeed
