@@ -126,7 +126,7 @@ function row(name: string, r: Figures) {
     ]) as [Figures, Figures, Figures, Figures];
     row("floor: deno run empty.ts (same flags)", floor);
     row("hot path: -ext, cached credentials", hot);
-    row("budget: deno run, load the SSO client, one call through it", sdk);
+    row("budget: deno run, load the SDK's SSO client, one call through it", sdk);
     row("cold path: -ext, valid token, no cached credentials", cold);
     let awsCli: string | undefined;
     try {

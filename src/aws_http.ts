@@ -8,6 +8,34 @@
 
 import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 
+/**
+ * Client settings given outright, so that an SDK client does not look them up itself: each such
+ * lookup reads the environment and then the shared config files, which costs a client's first
+ * call about 8 ms. The endpoint is always given (see `endpoints.ts`), so FIPS and dual-stack take
+ * no part in choosing it; retries are aws-sso's own (see `rate_limiter.ts`): one attempt each.
+ *
+ * @returns the settings, to spread into a client's configuration
+ */
+export function sdkClientSettings(): {
+  maxAttempts: number;
+  retryMode: string;
+  defaultsMode: "legacy";
+  useFipsEndpoint: boolean;
+  useDualstackEndpoint: boolean;
+  authSchemePreference: string[];
+  userAgentAppId: string;
+} {
+  return {
+    maxAttempts: 1,
+    retryMode: "standard",
+    defaultsMode: "legacy",
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
+    authSchemePreference: [],
+    userAgentAppId: "aws-sso",
+  };
+}
+
 /** How the SDK's requests are made. */
 export interface HttpOptions {
   /** PEM certificates to trust besides the system's (the content of `AWS_CA_BUNDLE`). */

@@ -12,7 +12,7 @@ import {
   SSOClient,
 } from "@aws-sdk/client-sso";
 import { scrubAnswers } from "../aws_error.ts";
-import { awsRequestHandler } from "../aws_http.ts";
+import { awsRequestHandler, sdkClientSettings } from "../aws_http.ts";
 import type { PortalApi, PortalClientOptions } from "./portal_api.ts";
 
 /** The largest time a `Date` can hold, ms. */
@@ -44,8 +44,8 @@ function list(value: unknown): Record<string, unknown>[] {
 /** Builds a portal client; retries are ours (see `rate_limiter.ts`), so the SDK makes one attempt. */
 export function sdkPortal(options: PortalClientOptions): PortalApi {
   const client = new SSOClient({
+    ...sdkClientSettings(),
     region: options.region,
-    maxAttempts: 1,
     requestHandler: awsRequestHandler(
       options.caBundlePem ? { caBundlePem: options.caBundlePem } : {},
     ),

@@ -11,7 +11,7 @@ import {
   StartDeviceAuthorizationCommand,
 } from "@aws-sdk/client-sso-oidc";
 import { scrubAnswers } from "../aws_error.ts";
-import { awsRequestHandler } from "../aws_http.ts";
+import { awsRequestHandler, sdkClientSettings } from "../aws_http.ts";
 import { dnsSuffix } from "../endpoints.ts";
 import type { OidcApi, OidcClientOptions } from "./oidc_api.ts";
 
@@ -36,8 +36,8 @@ function seconds(value: unknown): number | undefined {
 export function sdkOidc(options: OidcClientOptions): OidcApi {
   const base = options.endpoint ?? `https://oidc.${options.region}.${dnsSuffix(options.region)}`;
   const client = new SSOOIDCClient({
+    ...sdkClientSettings(),
     region: options.region,
-    maxAttempts: 1,
     endpoint: base,
     requestHandler: awsRequestHandler(
       options.caBundlePem ? { caBundlePem: options.caBundlePem } : {},
