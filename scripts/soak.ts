@@ -232,6 +232,8 @@ async function soak(o: Options): Promise<number> {
           killLines.join("\n")
         }\nfuzz: ${fuzzCases} cases\n${fuzzLines.join("\n")}\n\`\`\`\n`,
     );
+    // As `deno task check` wants it (aligned table columns, wrapped prose).
+    await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", o.out] }).output();
   }
   log(problems.length ? `${problems.length} problems` : "no problems");
   return problems.length ? 1 : 0;
