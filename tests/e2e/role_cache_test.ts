@@ -33,6 +33,25 @@ async function cacheFile(home: string): Promise<string> {
   );
 }
 
+/** A fake AWS, a HOME signed in to it, and the (empty) cache folder of corp's ReadOnly role. */
+async function signedIn() {
+  const aws = await startFakeAws();
+  const tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const file = await cacheFile(tmp.path);
+  await Deno.mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  return {
+    aws,
+    tmp,
+    file,
+    async [Symbol.asyncDispose]() {
+      await tmp[Symbol.asyncDispose]();
+      await aws[Symbol.asyncDispose]();
+    },
+  };
+}
+
 /** An entry as botocore's SSOCredentialFetcher writes it (`Expiration` ends in `UTC`). */
 function botocoreEntry(accessKeyId: string, expiresAt: number): string {
   const expiration = new Date(expiresAt).toISOString().replace(/\.\d+Z$/, "UTC");
@@ -99,12 +118,8 @@ print(json.dumps({"AccessKeyId": c.access_key, "SecretAccessKey": c.secret_key, 
 });
 
 Deno.test("aws-sso serves an entry botocore wrote, until 15 minutes before it expires", async (t) => {
-  await using aws = await startFakeAws();
-  await using tmp = await withTmpDir();
-  await writeSsoConfig(tmp.path, aws.startUrl);
-  await issueSession(aws, tmp.path, "corp");
-  const file = await cacheFile(tmp.path);
-  await Deno.mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await using env = await signedIn();
+  const { aws, tmp, file } = env;
 
   // botocore names the file: its own SSOCredentialFetcher computes the key.
   const key = await python(
@@ -141,12 +156,8 @@ print(json.dumps(f._create_cache_key()))`,
 });
 
 Deno.test("aws-sso never serves a corrupt entry or one of another IdC instance", async (t) => {
-  await using aws = await startFakeAws();
-  await using tmp = await withTmpDir();
-  await writeSsoConfig(tmp.path, aws.startUrl);
-  await issueSession(aws, tmp.path, "corp");
-  const file = await cacheFile(tmp.path);
-  await Deno.mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await using env = await signedIn();
+  const { aws, tmp, file } = env;
   const cases: [string, string][] = [
     ["cut short", botocoreEntry("ASIACUT", Date.now() + 60 * MIN).slice(0, 50)],
     ["not JSON", "\u0000\u0001garbage"],
