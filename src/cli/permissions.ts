@@ -57,7 +57,7 @@ export const HOSTS: readonly string[] = [
  * @returns the flags, e.g. `["--quiet", "--no-prompt", "--allow-read=/home/u/.aws", …]`
  */
 export function permissionFlags(env: (name: string) => string | undefined, os: string): string[] {
-  return flags(env, os, []);
+  return flags(env, os);
 }
 
 /**
@@ -81,15 +81,13 @@ export function runFlags(
   const own = sourceRoot.startsWith("file:")
     ? [fileURLToPath(sourceRoot).replace(/[/\\]$/, "")]
     : [];
-  const out = flags(env, os, own);
-  out.splice(2, 0, "--unstable-lazy-dynamic-imports");
-  return out;
+  return flags(env, os, { lazy: true, readAlso: own });
 }
 
 function flags(
   env: (name: string) => string | undefined,
   os: string,
-  readAlso: string[],
+  extra: { lazy?: boolean; readAlso?: string[] } = {},
 ): string[] {
   const dirs = new Set([resolve(homeDir(env), ".aws")]);
   for (const name of ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]) {
@@ -113,11 +111,12 @@ function flags(
   const readOnly = [...dirs];
   const bundle = env("AWS_CA_BUNDLE");
   if (bundle) readOnly.push(resolve(bundle.replace(/^~(?=$|[/\\])/, homeDir(env))));
-  readOnly.push(...readAlso);
+  readOnly.push(...extra.readAlso ?? []);
   const paths = [...dirs].join(",");
   return [
     "--quiet",
     "--no-prompt",
+    ...(extra.lazy ? ["--unstable-lazy-dynamic-imports"] : []),
     `--allow-read=${readOnly.join(",")}`,
     `--allow-write=${paths}`,
     `--allow-env=${ENV_VARS.join(",")}`,

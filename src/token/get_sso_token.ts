@@ -208,17 +208,23 @@ export async function getSsoToken(
       if (!dead && !spent(token, now)) return token;
     }
     assertMayLogIn(runtime, profile, options, token);
-    const command = options.loginCommand ?? `aws-sso -p ${profile.profileName} --login`;
     const signedIn = options.loginWith === "aws"
       ? await loginWithAwsCli(runtime, profile)
       : await (await import("./login.ts")).performLogin(runtime, profile, {
         ...options,
         // In a credential_process nobody sees the URL: a browser that fails to open is the end.
-        ...(options.login === "browser-only" ? { requireBrowser: { loginCommand: command } } : {}),
+        ...(options.login === "browser-only"
+          ? { requireBrowser: { loginCommand: loginCommand(profile, options) } }
+          : {}),
       });
     if (options.loginWith !== "aws") await writeToken(runtime, profile, signedIn);
     return signedIn;
   });
+}
+
+/** How the user signs in by hand, for messages. */
+function loginCommand(profile: SsoProfile, options: GetSsoTokenOptions): string {
+  return options.loginCommand ?? `aws-sso -p ${profile.profileName} --login`;
 }
 
 function assertMayLogIn(
@@ -231,7 +237,7 @@ function assertMayLogIn(
   const headless = policy === "browser-only" && browserCommand(runtime) === null &&
     options.loginWith !== "aws";
   if (policy !== "never" && !headless) return;
-  const command = options.loginCommand ?? `aws-sso -p ${profile.profileName} --login`;
+  const command = loginCommand(profile, options);
   const why = token ? "the SSO session has expired" : "there is no SSO session yet";
   throw new SsoError(
     "LOGIN_REQUIRED",

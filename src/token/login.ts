@@ -25,8 +25,6 @@ import { deviceCodeLogin } from "./login_device.ts";
 import type { OidcApi } from "./oidc_api.ts";
 import { EXPIRY_WINDOW_MS, type SsoToken } from "./sso_token.ts";
 
-export { EXPIRY_WINDOW_MS } from "./sso_token.ts";
-
 /** Options of {@linkcode performLogin}. */
 export interface SignInOptions {
   /** Use the device code flow even for sso-session profiles (`--use-device-code`). */
@@ -122,7 +120,8 @@ export async function performLogin(
     (canOpen || options.noBrowser === true);
   const reg = await registration(runtime, oidc, profile, authCode);
   const openBrowser = !options.noBrowser;
-  const timeout = {
+  // What both flows take alike.
+  const common = {
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.requireBrowser ? { requireBrowser: options.requireBrowser } : {}),
   };
@@ -130,12 +129,12 @@ export async function performLogin(
     ? await authCodeLogin(runtime, oidc, reg, {
       scopes: profile.scopes ?? ["sso:account:access"],
       openBrowser,
-      ...timeout,
+      ...common,
     })
     : await deviceCodeLogin(runtime, oidc, reg, {
       startUrl: profile.startUrl,
       openBrowser,
-      ...timeout,
+      ...common,
     });
   return {
     startUrl: profile.startUrl,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { SsoError } from "../../src/errors.ts";
 import { getSsoToken, MIN_VALIDITY_MS, REFRESH_RETRY_MS } from "../../src/token/get_sso_token.ts";
-import { EXPIRY_WINDOW_MS } from "../../src/token/login.ts";
+import { EXPIRY_WINDOW_MS } from "../../src/token/sso_token.ts";
 import { FAKE_BROWSER } from "../e2e/_cli.ts";
 import {
   assertNoSecrets,

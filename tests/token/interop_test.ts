@@ -11,7 +11,7 @@ import { login } from "../../src/token/login_command.ts";
 import { pythonJsonDumps } from "../../src/token/python_json.ts";
 import type { SsoToken } from "../../src/token/sso_token.ts";
 import { readToken, writeToken } from "../../src/token/token_store.ts";
-import { writeSsoConfig } from "../e2e/_cli.ts";
+import { cliEnv, writeSsoConfig } from "../e2e/_cli.ts";
 import { corpProfile, legacyProfile, oidcCalls, plantToken, ROOT, tokenEnv } from "./_fixtures.ts";
 import { python } from "./_python.ts";
 
@@ -330,12 +330,7 @@ async function jsSdkToken(
       "corp",
       endpoint,
     ],
-    env: {
-      HOME: home,
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
-      AWS_CONFIG_FILE: join(home, ".aws", "config"),
-    },
+    env: cliEnv({ home, env: { AWS_CONFIG_FILE: join(home, ".aws", "config") } }),
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
