@@ -145,7 +145,11 @@ function sink(stream: { writeSync(p: Uint8Array): number; isTerminal(): boolean 
   };
 }
 
-async function spawn(command: string, args: string[], options: SpawnOptions = {}): Promise<number> {
+async function spawn(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<number | null> {
   const output = options.output ?? "stderr";
   let child: Deno.ChildProcess;
   try {
@@ -169,8 +173,8 @@ async function spawn(command: string, args: string[], options: SpawnOptions = {}
   ]).then(() => child.status).then((s) => s.code);
   if (options.timeoutMs === undefined) return await done;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<number>((resolve) => {
-    timer = setTimeout(() => resolve(-1), options.timeoutMs);
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), options.timeoutMs);
   });
   try {
     return await Promise.race([done, timeout]);
@@ -192,14 +196,15 @@ export function denoRuntime(): Runtime {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     spawn,
     isAlive(pid) {
+      // 0 and negative numbers name process groups, not a process. And no signal is sent: even
+      // SIGCONT resumes a stopped job, which may be a stranger that got a dead holder's pid.
+      if (!Number.isSafeInteger(pid) || pid <= 0 || Deno.build.os !== "linux") return true;
       try {
-        // Signal 0 would be ideal; SIGCONT is harmless to a running process.
-        Deno.kill(pid, "SIGCONT");
+        Deno.statSync(`/proc/${pid}`);
         return true;
       } catch (err) {
-        // Only ESRCH proves the process is gone. EPERM (someone else's process) and NotCapable
-        // (the scoped build may not signal other processes) say nothing: assume it is alive,
-        // and let the lock's age decide.
+        // Only "no such file" proves it gone. NotCapable (the scoped build may not read /proc)
+        // says nothing: assume it is alive, and let the lock's age decide.
         return !(err instanceof Deno.errors.NotFound);
       }
     },

@@ -62,7 +62,7 @@ export type SpawnOutput = "stderr" | "null";
 export interface SpawnOptions {
   /** Forward the child's stdout and stderr to our stderr, or discard them (default `"stderr"`). */
   output?: SpawnOutput;
-  /** Give up waiting after this many milliseconds; the child is left running. */
+  /** Stop waiting after this many milliseconds: `spawn` gives `null`, the child runs on. */
   timeoutMs?: number;
 }
 
@@ -114,9 +114,15 @@ export interface Runtime {
   now(): number;
   /** Waits. */
   sleep(ms: number): Promise<void>;
-  /** Runs a program and resolves to its exit code (`-1` if it could not start or timed out). */
-  spawn(command: string, args: string[], options?: SpawnOptions): Promise<number>;
-  /** Whether a process with this pid is alive (a lock owner check). */
+  /**
+   * Runs a program and resolves to its exit code: `-1` if it could not start, `null` if it still
+   * runs after `timeoutMs`.
+   */
+  spawn(command: string, args: string[], options?: SpawnOptions): Promise<number | null>;
+  /**
+   * Whether a process with this pid may be alive (a lock holder check): `false` only when it is
+   * known to be gone. It must not disturb the process.
+   */
   isAlive(pid: number): boolean;
   /** How this program was started. */
   program: ProgramInfo;

@@ -70,9 +70,12 @@ const NOTE_AFTER_MS = 2_000;
  * is itself stale (dead pid, or old) and is taken over by the same steps, one level down
  * (`<lockPath>.<N>.claim.<C>.claim`).
  *
- * Stale means: the holder's pid is dead (checked only when the lock was made on this host; pids of
- * other hosts, when the folder is shared, mean nothing here) or the file was last touched more than
- * `staleMs` ago. A holder that is alive but stopped for longer than that (SIGSTOP, a suspended
+ * Stale means: the file was last touched more than `staleMs` ago, or more than `staleMs` ahead of
+ * our clock (the clock was set back after its holder died: a live holder touches it with the same
+ * clock), or the holder's pid is known to be dead (asked only when the lock was made on this host,
+ * since pids of other hosts mean nothing here, and only where the system says so without touching
+ * the process: Linux's /proc, when we may read it). Hosts sharing the folder must agree on the time
+ * within `staleMs`. A holder that is alive but stopped for longer than that (SIGSTOP, a suspended
  * laptop) does lose its lock, as with any lease; its heartbeat and release notice and leave the new
  * holder's file alone.
  */
@@ -83,8 +86,8 @@ const NOTE_AFTER_MS = 2_000;
  *
  * The lock is the file `lockPath`, created exclusively and holding `{pid, host, createdAt, id}`;
  * keep it next to what it guards (`~/.aws/sso/cache/<key>.lock`). Its folder is created (`0700`)
- * if missing. While it is held, others poll every 25–100 ms. A lock whose holder has died (same
- * host) is taken over at once; one not touched for `staleMs` is taken over too, so the holder
+ * if missing. While it is held, others poll every 25–100 ms. A lock whose holder is known to have
+ * died (same host, Linux) is taken over at once; one not touched for `staleMs` is taken over too, so the holder
  * touches it every `staleMs / 3` while `fn` runs. It is released when `fn` settles, unless it was
  * taken over meanwhile, in which case the new holder's lock is left alone. Not re-entrant: a nested
  * `withLock` on the same path waits for the outer one and times out.
@@ -220,9 +223,11 @@ async function inspect(runtime: Runtime, path: string, staleMs: number): Promise
   }
   if (text === null || info === null) return null;
   const record = parseRecord(text);
-  const dead = record !== undefined && record.host === runtime.hostname &&
+  // Untouched for staleMs, or touched more than that ahead of our clock (set back since): a live
+  // holder touches it with the clock we read, so neither is one. Only otherwise ask after its pid.
+  const old = info.mtimeMs !== null && Math.abs(runtime.now() - info.mtimeMs) > staleMs;
+  const dead = !old && record !== undefined && record.host === runtime.hostname &&
     !runtime.isAlive(record.pid);
-  const old = info.mtimeMs !== null && runtime.now() - info.mtimeMs > staleMs;
   return { key: record?.id ?? "unknown", stale: dead || old, record };
 }
 

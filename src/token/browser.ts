@@ -52,11 +52,19 @@ export function browserCommand(runtime: Runtime): BrowserCommand | null {
 }
 
 /**
+ * How long an opener may take to say it failed. Openers that hand the URL to a running browser
+ * exit at once; one that starts the browser in the foreground (`firefox URL`, xdg-open on some
+ * desktops) runs until it is closed, and the user signs in meanwhile.
+ */
+const OPENER_WAIT_MS = 5_000;
+
+/**
  * Opens `url` with {@linkcode browserCommand}. The URL is never logged here.
  *
  * @param runtime spawn, env and os
  * @param url what to open
- * @returns whether an opener ran and exited 0
+ * @returns `false` when there is no opener, or it could not start or failed; `true` when it
+ *   exited 0 or still runs after a few seconds
  */
 export async function openBrowser(runtime: Runtime, url: string): Promise<boolean> {
   const opener = browserCommand(runtime);
@@ -65,7 +73,11 @@ export async function openBrowser(runtime: Runtime, url: string): Promise<boolea
     ? opener.args.map((a) => a.replaceAll("%s", url))
     : [...opener.args, url];
   try {
-    return await runtime.spawn(opener.command, args, { output: "null", timeoutMs: 15_000 }) === 0;
+    const code = await runtime.spawn(opener.command, args, {
+      output: "null",
+      timeoutMs: OPENER_WAIT_MS,
+    });
+    return code === 0 || code === null;
   } catch {
     return false;
   }

@@ -269,6 +269,39 @@ Deno.test("withLock() judges a lock stale by its holder's pid on this host, else
   }
 });
 
+Deno.test("withLock() takes over at once a lock touched in the future (the clock stepped back)", async () => {
+  // A holder killed before the clock was set back an hour: its lock's mtime is ahead of now. It
+  // never ages, so without this every caller would wait out the 11-minute timeout.
+  await using tmp = await withTmpDir();
+  const runtime = fastRuntime(tmp.path, { isAlive: () => true });
+  const lockPath = join(tmp.path, "x.lock");
+  const start = runtime.now();
+  await plantLock(lockPath, { pid: 99999, host: "other-host", id: "0123abcd" }, start + 3_600_000);
+  const waited = await withLock(runtime, lockPath, () => Promise.resolve(runtime.now() - start));
+  assert.ok(waited <= 100, `took over only after ${waited} ms`);
+  assert.deepEqual(await litter(tmp.path), []);
+});
+
+Deno.test("withLock() asks whether a holder lives only when the lock's age does not decide", async () => {
+  // Asking is not free (it used to signal the pid, which could be another process by now).
+  await using tmp = await withTmpDir();
+  const asked: number[] = [];
+  const runtime = fastRuntime(tmp.path, {
+    isAlive: (pid) => {
+      asked.push(pid);
+      return true;
+    },
+  });
+  const lockPath = join(tmp.path, "x.lock");
+  await plantLock(
+    lockPath,
+    { pid: 4242, host: runtime.hostname, id: "0123abcd" },
+    runtime.now() - 60_000,
+  );
+  await withLock(runtime, lockPath, () => Promise.resolve());
+  assert.ok(!asked.includes(4242), `asked after ${asked}`);
+});
+
 Deno.test("withLock() lets only one of two waiters take over a stale lock", async () => {
   await using tmp = await withTmpDir();
   const lockPath = join(tmp.path, "x.lock");

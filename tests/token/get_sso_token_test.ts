@@ -342,6 +342,34 @@ Deno.test('getSsoToken() with login: "browser-only" fails at once when the brows
   }
 });
 
+Deno.test('getSsoToken() with login: "browser-only" signs in when the browser stays open', async (t) => {
+  for (
+    const [name, profileOf, fake] of [
+      ["sso-session: PKCE", corpProfile, {}],
+      ["legacy: device code", legacyProfile, { deviceApproveAfterPolls: null }],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      // `firefox URL` when Firefox was not running (or xdg-open on some desktops) runs until the
+      // browser is closed, and the user signs in meanwhile: still running is no failure to open.
+      await using env = await tokenEnv({
+        env: { BROWSER: "firefox" },
+        fake,
+        fakeSleep: true,
+        spawn: async (_command, args) => {
+          const res = await fetch(args.at(-1)!); // the user approves; redirects are followed
+          await res.body?.cancel();
+          return null; // and the browser is still open when aws-sso stops waiting for it
+        },
+      });
+      const profile = profileOf(env.aws.startUrl);
+      const token = await getSsoToken(env.rt, profile, { login: "browser-only" });
+      assert.equal(token.accessToken, env.aws.issued.accessTokens.at(-1));
+      assert.equal(env.spawned.length, 1);
+    });
+  }
+});
+
 Deno.test("getSsoToken() signs in once when 20 callers in one process ask at the same moment", async () => {
   await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
   const profile = corpProfile(env.aws.startUrl);

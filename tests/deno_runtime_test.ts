@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { denoRuntime } from "../src/deno_runtime.ts";
+
+const linux = Deno.build.os === "linux";
+
+/** The state letter of a process in /proc (R, S, T, Z, …). */
+async function procState(pid: number): Promise<string> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  return stat.slice(stat.lastIndexOf(")") + 2)[0]!;
+}
+
+Deno.test({
+  name: "isAlive() tells a live pid from a dead one and leaves a stopped process stopped",
+  ignore: !linux,
+  async fn() {
+    const runtime = denoRuntime();
+    const child = new Deno.Command("sleep", { args: ["30"], stdout: "null", stderr: "null" })
+      .spawn();
+    try {
+      child.kill("SIGSTOP");
+      while (await procState(child.pid) !== "T") await new Promise((r) => setTimeout(r, 5));
+      // A suspended job (Ctrl-Z) that holds a lock, or that got the pid of a dead holder: asking
+      // must not resume it (SIGCONT did).
+      assert.equal(runtime.isAlive(child.pid), true);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await procState(child.pid), "T");
+    } finally {
+      child.kill("SIGKILL");
+      await child.status;
+    }
+    assert.equal(runtime.isAlive(child.pid), false, "gone once reaped");
+  },
+});
+
+Deno.test("isAlive() cannot tell for what is not one process's pid, and says alive", () => {
+  const runtime = denoRuntime();
+  // 0 and negative numbers name process groups; a lock file may hold anything.
+  for (const pid of [0, 1.5, Number.NaN, 2 ** 53]) assert.equal(runtime.isAlive(pid), true);
+});
+
+Deno.test("spawn() gives the exit code, -1 when the program cannot start, null while it runs on", async () => {
+  const runtime = denoRuntime();
+  assert.equal(await runtime.spawn("sh", ["-c", "exit 3"], { output: "null" }), 3);
+  assert.equal(await runtime.spawn("aws-sso-no-such-program", [], { output: "null" }), -1);
+  // A browser started in the foreground runs until it is closed: that is no failure to open.
+  assert.equal(
+    await runtime.spawn("sh", ["-c", "sleep 1"], { output: "null", timeoutMs: 100 }),
+    null,
+  );
+  await new Promise((r) => setTimeout(r, 1_500)); // let it end, with the ops that wait for it
+});
