@@ -88,6 +88,50 @@ async function noteRefreshFailed(runtime: Runtime, profile: SsoProfile, token: S
     .catch(() => {});
 }
 
+/** `~/.aws/sso/cache/<key>.login-failed`: when and why the last sign-in failed (no secret). */
+function loginFailedPath(runtime: Runtime, profile: SsoProfile): string {
+  return join(ssoCacheDir(runtime.env), `${tokenCacheKey(profile)}.login-failed`);
+}
+
+/**
+ * A sign-in that failed at or after `since` (while this caller waited for it), as the error to
+ * fail with; `null` when there is none.
+ */
+async function loginFailedSince(
+  runtime: Runtime,
+  profile: SsoProfile,
+  since: number,
+  command: string,
+): Promise<SsoError | null> {
+  const text = await runtime.fs.readTextFile(loginFailedPath(runtime, profile)).catch(() => null);
+  if (!text) return null;
+  let note: { failedAt?: unknown; message?: unknown };
+  try {
+    note = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof note.failedAt !== "number" || note.failedAt < since) return null;
+  const why = typeof note.message === "string" ? note.message : "it did not complete";
+  return new SsoError(
+    "LOGIN_FAILED",
+    `Signing in failed in another aws-sso process a moment ago: ` +
+      `${why.charAt(0).toLowerCase()}${why.slice(1)}`,
+    { hint: `sign in with: ${command}` },
+  );
+}
+
+/**
+ * Notes a failed sign-in for the callers queued behind it (best effort). SsoError messages
+ * never hold secrets; any other error is noted without its text.
+ */
+async function noteLoginFailed(runtime: Runtime, profile: SsoProfile, err: unknown) {
+  const message = err instanceof SsoError ? err.message : "it did not complete";
+  const note = JSON.stringify({ failedAt: runtime.now(), pid: runtime.pid, message });
+  await runtime.fs.writeFile(loginFailedPath(runtime, profile), `${note}\n`, { mode: 0o600 })
+    .catch(() => {});
+}
+
 function refreshable(profile: SsoProfile, token: SsoToken, now: number): boolean {
   return profile.sessionName !== undefined && !!token.refreshToken && !!token.clientId &&
     !!token.clientSecret && (token.registrationExpiresAt ?? 0) > now;
@@ -191,6 +235,7 @@ export async function getSsoToken(
   if (cached && (usable(cached, runtime.now()) || await keep(cached, runtime.now()))) {
     return cached;
   }
+  const asked = runtime.now();
   return await withLock(runtime, sessionLockPath(runtime, profile), async () => {
     const now = runtime.now();
     const token = await readToken(runtime, profile);
@@ -208,16 +253,29 @@ export async function getSsoToken(
       if (!dead && !spent(token, now)) return token;
     }
     assertMayLogIn(runtime, profile, options, token);
-    const signedIn = options.loginWith === "aws"
-      ? await loginWithAwsCli(runtime, profile)
-      : await (await import("./login.ts")).performLogin(runtime, profile, {
-        ...options,
-        // In a credential_process nobody sees the URL: a browser that fails to open is the end.
-        ...(options.login === "browser-only"
-          ? { requireBrowser: { loginCommand: loginCommand(profile, options) } }
-          : {}),
-      });
+    // The sign-in this caller waited for failed (refused, abandoned, timed out): one is enough
+    // for a burst of callers. A caller that comes later, or `--login`, tries again.
+    const failed = options.force
+      ? null
+      : await loginFailedSince(runtime, profile, asked, loginCommand(profile, options));
+    if (failed) throw failed;
+    let signedIn: SsoToken;
+    try {
+      signedIn = options.loginWith === "aws"
+        ? await loginWithAwsCli(runtime, profile)
+        : await (await import("./login.ts")).performLogin(runtime, profile, {
+          ...options,
+          // In a credential_process nobody sees the URL: a browser that fails to open is the end.
+          ...(options.login === "browser-only"
+            ? { requireBrowser: { loginCommand: loginCommand(profile, options) } }
+            : {}),
+        });
+    } catch (err) {
+      await noteLoginFailed(runtime, profile, err);
+      throw err;
+    }
     if (options.loginWith !== "aws") await writeToken(runtime, profile, signedIn);
+    await runtime.fs.remove(loginFailedPath(runtime, profile)).catch(() => {});
     return signedIn;
   });
 }

@@ -382,6 +382,33 @@ Deno.test("getSsoToken() signs in once when 20 callers in one process ask at the
   assert.equal(new Set(tokens.map((t) => t.accessToken)).size, 1);
 });
 
+Deno.test("getSsoToken() does not repeat for each waiting caller a sign-in that failed", async () => {
+  // The user denies (or closes the tab, or lets it time out): the callers queued behind that
+  // sign-in fail with it, instead of each opening a sign-in of its own, one after another.
+  await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER }, fake: { userDenies: true } });
+  const profile = corpProfile(env.aws.startUrl);
+  const results = await Promise.allSettled(
+    Array.from({ length: 5 }, () => getSsoToken(env.rt, profile, { login: "browser-only" })),
+  );
+  assert.equal(env.aws.counters.authorize, 1);
+  for (const r of results) {
+    assert.ok(r.status === "rejected", "no token");
+    const err = r.reason;
+    assert.ok(err instanceof SsoError && err.code === "LOGIN_FAILED", errorText(err));
+  }
+  const waiters = results.map((r) => errorText((r as PromiseRejectedResult).reason))
+    .filter((text) => /another aws-sso process/.test(text));
+  assert.equal(waiters.length, 4);
+  for (const text of waiters) {
+    assert.match(text, /refused: access_denied[^]*sign in with: aws-sso -p corp --login/);
+  }
+  // Asked after that failure: a sign-in of its own.
+  env.rt.advance(1_000);
+  await rejection(() => getSsoToken(env.rt, profile, { login: "browser-only" }));
+  assert.equal(env.aws.counters.authorize, 2);
+  assertNoSecrets(env.aws, [env.rt.err(), ...waiters]);
+});
+
 Deno.test("getSsoToken() refreshes once when 20 callers in one process ask at the same moment", async () => {
   await using env = await tokenEnv();
   const profile = corpProfile(env.aws.startUrl);
