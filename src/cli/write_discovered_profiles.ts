@@ -39,12 +39,22 @@ export interface WriteDiscoveredOptions extends GetSsoTokenOptions {
   prune?: boolean;
 }
 
-/** Whether an existing profile may be rewritten: ours, or one with no SSO keys whose process is ours. */
+/**
+ * Whether an existing profile may be rewritten: one that discovery from this SSO profile wrote,
+ * or an unmarked one with no SSO keys whose `credential_process` runs aws-sso (or the Python
+ * `aws_sso`). Anything else was written by hand (`role_arn`, `region` only, …) or comes from
+ * another SSO profile.
+ */
 function mayUpdate(keys: Record<string, string>, ssoProfile: string): boolean {
   if (keys[DISCOVERED_MARKER] !== undefined) return keys[DISCOVERED_MARKER] === ssoProfile;
   if (Object.keys(keys).some((k) => k.startsWith("sso_"))) return false;
   const process = keys["credential_process"];
-  return process === undefined || /aws[-_]sso/.test(process);
+  return process !== undefined && /aws[-_]sso/.test(process);
+}
+
+/** The first few of `items`, for a one-line summary. */
+function some(items: string[]): string {
+  return `${items.slice(0, 3).join(", ")}${items.length > 3 ? ", …" : ""}`;
 }
 
 /**
@@ -73,8 +83,8 @@ export function credentialProcessLine(
 
 /**
  * Discovers every role and writes one profile per role into the config file, under a lock,
- * changing only what it must: a second run leaves the file byte-identical. Profiles that the
- * user wrote by hand (with `sso_*` keys, or another `credential_process`) are left alone.
+ * changing only what it must: a second run leaves the file byte-identical. Profiles it did not
+ * write (by hand, or by discovery from another SSO profile) are left alone.
  *
  * @param runtime the runtime
  * @param profile the SSO profile
@@ -113,7 +123,18 @@ export async function writeDiscoveredProfiles(
     );
   }
   const path = configFilePath(runtime.env);
-  const counts = { added: 0, updated: 0, unchanged: 0, pruned: 0, skipped: [] as string[] };
+  const counts = {
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    pruned: 0,
+    /** Existing profiles that are not ours to rewrite, by the owner's kind. */
+    byHand: [] as string[],
+    otherSso: [] as string[],
+    /** Roles left out: their profile name is another role's, or the SSO profile's, or unusable. */
+    collided: [] as string[],
+    unusable: [] as string[],
+  };
   await withLock(runtime, `${path}.lock`, async () => {
     const file = await loadAwsFile(runtime, "config");
     const doc = file.doc;
@@ -124,18 +145,19 @@ export async function writeDiscoveredProfiles(
         name = discoveredProfileName(template, role);
       } catch {
         // A name no AWS tool could use (`default`, `__proto__`): leave that role out.
-        counts.skipped.push(`${role.accountId}/${role.roleName}`);
+        counts.unusable.push(`${role.accountId}/${role.roleName}`);
         continue;
       }
       if (name === profile.profileName || wanted.has(name)) {
-        counts.skipped.push(name);
+        counts.collided.push(`${role.accountId}/${role.roleName}`);
         continue;
       }
       wanted.add(name);
       const section = profileSectionName(name, "config");
       const existing = doc.lookup({ type: "profile", name });
-      if (existing && !mayUpdate(existing.toRecord(), profile.profileName)) {
-        counts.skipped.push(name);
+      const keys = existing?.toRecord();
+      if (keys && !mayUpdate(keys, profile.profileName)) {
+        (keys[DISCOVERED_MARKER] !== undefined ? counts.otherSso : counts.byHand).push(name);
         continue;
       }
       const before = existing ? JSON.stringify(existing.toRecord()) : undefined;
@@ -167,17 +189,28 @@ export async function writeDiscoveredProfiles(
     });
   });
   const accounts = new Set(roles.map((r) => r.accountId)).size;
+  const notes = [
+    counts.byHand.length
+      ? `, ${counts.byHand.length} left alone (written by hand: ${some(counts.byHand)})`
+      : "",
+    counts.otherSso.length
+      ? `, ${counts.otherSso.length} left alone (discovered from another SSO profile: ${
+        some(counts.otherSso)
+      })`
+      : "",
+    counts.collided.length
+      ? `; ${counts.collided.length} roles left out: their profile names are taken by other ` +
+        `roles (${some(counts.collided)}); add {account_id} to --profile-name`
+      : "",
+    counts.unusable.length
+      ? `; ${counts.unusable.length} roles left out: no AWS tool can use their profile names ` +
+        `(${some(counts.unusable)}); change --profile-name`
+      : "",
+  ];
   runtime.stderr.write(
     `${options.dryRun ? "Would write" : "Wrote"} ${path}: ${roles.length} roles in ${accounts} ` +
       `accounts; ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged` +
-      `${options.prune ? `, ${counts.pruned} pruned` : ""}` +
-      `${
-        counts.skipped.length
-          ? `, ${counts.skipped.length} left alone (written by hand: ${
-            counts.skipped.slice(0, 3).join(", ")
-          }${counts.skipped.length > 3 ? ", …" : ""})`
-          : ""
-      }\n`,
+      `${options.prune ? `, ${counts.pruned} pruned` : ""}${notes.join("")}\n`,
   );
   return 0;
 }

@@ -219,3 +219,51 @@ Deno.test("aws-sso -d --profile-name names profiles from a template; --dry-run s
     assert.match(result.stderr, /^aws-sso: Invalid --profile-name: /);
   });
 });
+
+Deno.test("aws-sso -d never takes over a profile it did not write, even one with no credential_process", async (t) => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const config = await writeSsoConfig(
+    tmp.path,
+    aws.startUrl,
+    "\n# assumes Ops from corp\n[profile Production-ReadOnly]\nrole_arn = arn:aws:iam::333333333333:role/Ops\n" +
+      "source_profile = corp\nregion = sa-east-1\noutput = table\n",
+  );
+  await issueSession(aws, tmp.path, "corp");
+  const original = await Deno.readTextFile(config);
+  const args = ["-p", "corp", "-d", "--profile-name", "{account_name}-{role_name}"];
+  for (const [name, extra] of [["-d", []], ["-d --prune", ["--prune"]]] as const) {
+    await t.step(name, async () => {
+      const result = await runCli([...args, ...extra], { home: tmp.path, env: aws.env });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /1 left alone \(written by hand: Production-ReadOnly\)/);
+      const text = await Deno.readTextFile(config);
+      assert.ok(text.startsWith(original), "the hand-written profile is kept byte for byte");
+      const profiles = await botocoreProfiles(config);
+      assert.deepEqual(profiles["Production-ReadOnly"], {
+        role_arn: "arn:aws:iam::333333333333:role/Ops",
+        source_profile: "corp",
+        region: "sa-east-1",
+        output: "table",
+      });
+    });
+  }
+});
+
+Deno.test("aws-sso -d says which roles it left out because their profile names collide", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const result = await runCli(["-p", "corp", "-d", "--profile-name", "{role_name}"], {
+    home: tmp.path,
+    env: aws.env,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /; 3 added, 0 updated, 0 unchanged;/);
+  assert.match(
+    result.stderr,
+    /3 roles left out: their profile names are taken by other roles \(222222222222\/AdministratorAccess, 222222222222\/ReadOnly, 333333333333\/Developer\); add \{account_id\} to --profile-name/,
+  );
+  assert.doesNotMatch(result.stderr, /by hand/);
+});
