@@ -18,14 +18,16 @@ The role:
                             arn:aws:iam::ACCOUNT_ID:role/aws-reserved/sso.amazonaws.com/...
       --account ID --role NAME
                             the same, without an ARN
-                            (no role: choose one interactively)
+                            (no role: choose one interactively; without a
+                            terminal, the profile's sso_account_id/sso_role_name)
 
 Modes:
   -d, --discover-roles      create or update [profile ACCOUNTID-ROLENAME] for every role
       --profile-name TEMPLATE   names from {account_id}, {account_name}, {role_name}
       --dry-run             show what would change, change nothing
       --prune               remove profiles an earlier discovery wrote that are no longer granted
-  -ext, --external-source   print credential_process JSON (needs a role)
+  -ext, --external-source   print credential_process JSON (needs a role, given or
+                            the profile's own)
   -env, --env_vars          print export lines
       --format FORMAT       sh, fish, powershell, cmd or dotenv (default: from $SHELL)
       --write-profile NAME  write credentials into [NAME] instead of [default]

@@ -123,7 +123,8 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
       ...(flags.profileName !== undefined ? { template: flags.profileName } : {}),
     });
   }
-  const chosen = role ?? await chooseInteractively(runtime, profile, options);
+  const chosen = role ?? await roleOfProfile(flags, runtime, profile) ??
+    await chooseInteractively(runtime, profile, options);
   const creds = await cachedRoleCredentials(runtime, profile, chosen, options);
   if (flags.external) {
     runtime.stdout.write(renderProcess(creds));
@@ -143,6 +144,26 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
     );
   }
   return 0;
+}
+
+/**
+ * With no role given: the profile's own (`sso_account_id`, `sso_role_name`, as `aws configure
+ * sso` writes them) where nobody can choose, as the AWS CLI would use it; `undefined` where the
+ * chooser runs. `-ext` never chooses: without either, it is a usage error.
+ */
+function roleOfProfile(flags: Flags, runtime: Runtime, profile: SsoProfile): RoleRef | undefined {
+  const canChoose = !flags.external && runtime.terminal.isTerminal && runtime.stderr.isTerminal;
+  if (canChoose) return undefined;
+  if (profile.accountId !== undefined && profile.roleName !== undefined) {
+    return { accountId: profile.accountId, roleName: profile.roleName };
+  }
+  if (flags.external) {
+    throw new SsoError("USAGE", "-ext needs a role", {
+      hint: "add -r ROLE_ARN (or --account ID --role NAME), or set sso_account_id and " +
+        `sso_role_name in profile "${profile.profileName}"`,
+    });
+  }
+  return undefined;
 }
 
 async function chooseInteractively(

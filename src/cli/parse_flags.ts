@@ -181,9 +181,6 @@ export function parseFlags(args: string[]): Flags {
     throw usage("--account and --role go together");
   }
   const hasRole = flags.roleArn !== undefined || flags.account !== undefined;
-  if (flags.external && !hasRole) {
-    throw usage("-ext needs a role: add -r ROLE_ARN (or --account ID --role NAME)");
-  }
   if ((flags.discover || flags.list || flags.logout) && hasRole) {
     throw usage("-d, --list and --logout take no role");
   }

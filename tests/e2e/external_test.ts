@@ -118,6 +118,37 @@ Deno.test("aws-sso -ext without a role is a usage error and prints nothing on st
   assert.equal(aws.counters.listAccounts + aws.counters.getRoleCredentials, 0);
 });
 
+Deno.test("aws-sso without -r uses the role the profile names where no one can choose", async (t) => {
+  // A profile written by `aws configure sso` names its role (sso_account_id, sso_role_name): the
+  // AWS CLI uses it, and so does aws-sso wherever its chooser cannot run.
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(
+    tmp.path,
+    aws.startUrl,
+    "\n[profile corp-dev]\nsso_session = corp\nsso_account_id = 333333333333\n" +
+      "sso_role_name = Developer\n",
+  );
+  await issueSession(aws, tmp.path, "corp");
+  const opts = { home: tmp.path, env: aws.env };
+  await t.step("-ext", async () => {
+    const result = await runCli(["-p", "corp-dev", "-ext"], opts);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).AccountId, "333333333333");
+  });
+  await t.step("-env, not on a terminal", async () => {
+    const result = await runCli(["-p", "corp-dev", "-env", "--format", "sh"], opts);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^export AWS_ACCESS_KEY_ID=/m);
+  });
+  await t.step("[default] of the credentials file, not on a terminal", async () => {
+    const result = await runCli(["-p", "corp-dev"], opts);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^Wrote credentials for Developer in account 333333333333 /);
+  });
+  assert.equal(aws.counters.listAccounts, 0, "no chooser, no discovery");
+});
+
 Deno.test("aws-sso -ext --no-login without a session names the command to sign in, at once", async () => {
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
