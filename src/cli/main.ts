@@ -130,10 +130,25 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
     runtime.stdout.write(renderProcess(creds));
   } else if (flags.env) {
     const { defaultEnvFormat, renderEnv } = await import("../render/render_env.ts");
+    const format = flags.format ?? defaultEnvFormat(runtime.env, runtime.os);
+    // Set here, they would win over the new keys: botocore takes AWS_SECURITY_TOKEN before
+    // AWS_SESSION_TOKEN, the JS SDK a profile before keys.
+    const rivals = ["AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
+      .filter((name) => runtime.env(name) !== undefined);
     runtime.stdout.write(renderEnv(creds, {
-      format: flags.format ?? defaultEnvFormat(runtime.env, runtime.os),
+      format,
       ...(profile.region !== undefined ? { region: profile.region } : {}),
+      ...(format !== "dotenv" ? { unset: rivals } : {}),
     }));
+    if (rivals.length > 0) {
+      runtime.stderr.write(
+        format === "dotenv"
+          ? `aws-sso: warning: ${rivals.join(", ")} would override these keys in some clients; ` +
+            "unset them where this file is used\n"
+          : `aws-sso: the output also unsets ${rivals.join(", ")}, which some clients would ` +
+            "use instead of these keys\n",
+      );
+    }
   } else {
     const section = flags.writeProfile ?? "default";
     const { writeCredentialsProfile } = await import("./write_credentials_profile.ts");

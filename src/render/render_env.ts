@@ -21,6 +21,11 @@ export interface RenderEnvOptions {
   format: EnvFormat;
   /** When given, `AWS_REGION` and `AWS_DEFAULT_REGION` are set to it (default: neither line). */
   region?: string;
+  /**
+   * Variables to remove first (default none), such as `AWS_PROFILE`, which some SDKs take over
+   * the keys. Not for `dotenv`, which cannot remove a variable.
+   */
+  unset?: string[];
 }
 
 /**
@@ -95,6 +100,16 @@ export function renderEnv(creds: RoleCredentials, options: RenderEnvOptions): st
     vars.push(["AWS_REGION", options.region], ["AWS_DEFAULT_REGION", options.region]);
   }
   let out = "";
+  const unset = options.unset ?? [];
+  for (const name of unset) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`Cannot unset "${name}"`);
+  }
+  if (unset.length > 0) {
+    if (options.format === "dotenv") {
+      throw new TypeError("Cannot unset variables in a dotenv file");
+    }
+    out += UNSET[options.format](unset) + "\n";
+  }
   for (const [name, value] of vars) {
     if (value.includes("\0")) {
       throw new TypeError(`Cannot write ${name}: the value contains a NUL character`);
@@ -105,6 +120,14 @@ export function renderEnv(creds: RoleCredentials, options: RenderEnvOptions): st
 }
 
 /** One line per format. */
+const UNSET: Record<Exclude<EnvFormat, "dotenv">, (names: string[]) => string> = {
+  sh: (names) => `unset ${names.join(" ")}`,
+  fish: (names) => `set -e ${names.join(" ")}`,
+  powershell: (names) =>
+    names.map((n) => `Remove-Item Env:${n} -ErrorAction SilentlyContinue`).join("\n"),
+  cmd: (names) => names.map((n) => `set "${n}="`).join("\n"),
+};
+
 const LINE: Record<EnvFormat, (name: string, value: string) => string> = {
   sh: (name, value) => `export ${name}='${value.replaceAll("'", "'\\''")}'`,
   fish: (name, value) => `set -gx ${name} '${value.replace(/[\\']/g, "\\$&")}'`,

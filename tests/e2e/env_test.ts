@@ -55,6 +55,35 @@ Deno.test("aws-sso -env: eval in sh gives the AWS CLI v2 working credentials and
   assertNoSecret(result.stderr, aws);
 });
 
+Deno.test("aws-sso -env unsets what clients would take over the new keys (AWS_PROFILE, AWS_SECURITY_TOKEN)", async () => {
+  // `export AWS_PROFILE=corp` (so -p can be left out), or a stale AWS_SECURITY_TOKEN from another
+  // tool: botocore takes AWS_SECURITY_TOKEN over AWS_SESSION_TOKEN, the JS SDK a profile over keys.
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const env = {
+    ...clientEnv(tmp.path, aws),
+    AWS_PROFILE: "corp",
+    AWS_DEFAULT_PROFILE: "corp",
+    AWS_SECURITY_TOKEN: "stale-token-of-another-tool",
+  };
+  const command = cliCommandLine(["-r", ROLE_ARN, "-env", "--format", "sh"], tmp.path, aws.env);
+
+  const result = await shell(
+    "/bin/sh",
+    `eval "$(${command})" && test -z "\${AWS_PROFILE+x}\${AWS_DEFAULT_PROFILE+x}" && ` +
+      `test -z "\${AWS_SECURITY_TOKEN+x}" && ` +
+      `${AWS_CLI_V2} sts get-caller-identity --output json --endpoint-url ${aws.url}`,
+    env,
+  );
+
+  assert.equal(result.code, 0, result.stderr);
+  assertIdentity(JSON.parse(result.stdout), "111111111111", "ReadOnly", "AWS CLI v2");
+  assert.match(result.stderr, /unsets AWS_SECURITY_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE/);
+  assertNoSecret(result.stderr, aws);
+});
+
 Deno.test("aws-sso -env --format fish: sourced by fish, the keys work", async () => {
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();

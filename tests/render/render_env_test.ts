@@ -384,3 +384,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test("renderEnv() unset: the shells remove the variables before setting the keys", async (t) => {
+  const unset = ["AWS_SECURITY_TOKEN", "AWS_PROFILE"];
+  await using tmp = await withTmpDir();
+  const shells: [EnvFormat, string, string[]][] = [
+    ["sh", "sh", ["-c", 'eval "$(cat "$1")" && exec env -0']],
+    ["sh", "bash", ["-c", 'eval "$(cat "$1")" && exec env -0']],
+    ["sh", "dash", ["-c", 'eval "$(cat "$1")" && exec env -0']],
+    ["fish", "fish", ["--no-config", "-c", "cat $argv[1] | source; and exec env -0"]],
+  ];
+  for (const [format, program, args] of shells) {
+    await t.step(program, async () => {
+      const file = join(tmp.path, `creds.${program}`);
+      await Deno.writeTextFile(file, renderEnv(CREDS, { format, unset }));
+      const out = await new Deno.Command(program, {
+        args: program === "fish" ? [...args, file] : [...args, program, file],
+        env: { PATH: "/usr/bin:/bin", HOME: tmp.path, AWS_PROFILE: "p", AWS_SECURITY_TOKEN: "s" },
+        clearEnv: true,
+        stdin: "null",
+      }).output();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      const names = new TextDecoder().decode(out.stdout).split("\0").map((e) => e.split("=")[0]);
+      assert.ok(names.includes("AWS_ACCESS_KEY_ID"));
+      for (const name of unset) assert.ok(!names.includes(name), `${name} still set`);
+    });
+  }
+  await t.step("powershell and cmd", () => {
+    assert.match(
+      renderEnv(CREDS, { format: "powershell", unset }),
+      /^Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue\nRemove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n\$Env:AWS_ACCESS_KEY_ID = /,
+    );
+    assert.match(
+      renderEnv(CREDS, { format: "cmd", unset }),
+      /^set "AWS_SECURITY_TOKEN="\nset "AWS_PROFILE="\nset "AWS_ACCESS_KEY_ID=/,
+    );
+  });
+  await t.step("dotenv cannot, and no name but a variable's", () => {
+    assert.throws(() => renderEnv(CREDS, { format: "dotenv", unset }), /dotenv/);
+    assert.throws(() => renderEnv(CREDS, { format: "sh", unset: ["A; rm -rf ~"] }), /Cannot unset/);
+  });
+});
