@@ -20,6 +20,7 @@ import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { type Flags, parseFlags } from "./parse_flags.ts";
 import { reportError } from "./report_error.ts";
+import { selfCommand, shellQuote } from "./self_command.ts";
 import { VERSION } from "./version.ts";
 
 /**
@@ -47,13 +48,15 @@ export async function main(args: string[], runtime: Runtime): Promise<number> {
   }
 }
 
-function tokenOptions(flags: Flags, profileName: string): GetSsoTokenOptions {
+function tokenOptions(flags: Flags, profileName: string, runtime: Runtime): GetSsoTokenOptions {
   return {
     login: flags.noLogin ? "never" : flags.external ? "browser-only" : "auto",
     loginWith: flags.loginWith,
     useDeviceCode: flags.useDeviceCode,
     noBrowser: flags.noBrowser,
-    loginCommand: `aws-sso -p ${profileName} --login`,
+    // This very program: `aws-sso` need not be on the PATH (`deno run …` in credential_process).
+    loginCommand: [...selfCommand(runtime.program, ["-A"]), "-p", profileName, "--login"]
+      .map(shellQuote).join(" "),
   };
 }
 
@@ -91,7 +94,7 @@ function checkWriteProfile(name: string): void {
 async function run(flags: Flags, runtime: Runtime): Promise<number> {
   const profileName = flags.profile ?? runtime.env("AWS_PROFILE") ?? "default";
   const profile = await loadSsoProfile(runtime, profileName);
-  const options = tokenOptions(flags, profileName);
+  const options = tokenOptions(flags, profileName, runtime);
   if (flags.logout) {
     const { logout } = await import("../token/logout.ts");
     const removed = await logout(runtime, profile);

@@ -163,7 +163,7 @@ Deno.test("aws-sso -ext --no-login without a session names the command to sign i
   const elapsed = performance.now() - started;
 
   assertCleanFailure(result, 1, /profile "corp".*no SSO session/);
-  assert.match(result.stderr, /^hint: .*aws-sso -p corp --login$/m);
+  assert.match(result.stderr, /^hint: sign in with: \S+ run -A file:\S+\/cli.ts -p corp --login$/m);
   assert.ok(elapsed < 5_000, `fails fast (${elapsed.toFixed(0)} ms)`);
   assert.equal(requestCount(aws.counters), 0, "no request at all");
   assert.deepEqual(await snapshot(tmp.path), before);
@@ -180,6 +180,6 @@ Deno.test("aws-sso -ext without a session and without a browser fails at once in
   });
 
   assertCleanFailure(result, 1, /no SSO session/);
-  assert.match(result.stderr, /^hint: no browser can be opened here.*aws-sso -p corp --login$/m);
+  assert.match(result.stderr, /^hint: no browser can be opened here.* -p corp --login$/m);
   assert.equal(requestCount(aws.counters), 0, "no request at all");
 });

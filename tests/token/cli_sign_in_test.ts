@@ -5,7 +5,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FAKE_BROWSER, runCli, writeSsoConfig } from "../e2e/_cli.ts";
+import { pathToFileURL } from "node:url";
+import { CLI, FAKE_BROWSER, runCli, writeSsoConfig } from "../e2e/_cli.ts";
 import { findIssuedSecrets } from "../../testing/mod.ts";
 import {
   corpProfile,
@@ -95,17 +96,41 @@ Deno.test("aws-sso -ext --login-with aws runs `aws sso login` and shows its outp
   assertNoLeak(env, r);
 });
 
-Deno.test("aws-sso -ext fails at once with a hint where no browser can be opened", async () => {
+Deno.test("aws-sso -ext fails at once with a hint where no browser can be opened", async (t) => {
   await using env = await cliEnv();
-  await plantToken(env, corpProfile(env.aws.startUrl), { leftMs: -60_000, refreshable: false });
-  const r = await runCli(["-p", "corp", "-r", ROLE, "-ext"], { home: env.home, env: env.aws.env });
-  assert.equal(r.code, 1);
-  assert.equal(r.stdout, "");
-  assert.equal(
-    r.stderr,
-    'aws-sso: Cannot get credentials for profile "corp": the SSO session has expired\n' +
-      "hint: no browser can be opened here; sign in with: aws-sso -p corp --login\n",
+  // The command in the hint is this very program (`aws-sso` may not be on the PATH when the
+  // profile runs `deno run …`), with the profile name quoted for a shell.
+  await Deno.writeTextFile(
+    join(env.home, ".aws", "config"),
+    '\n[profile "my corp"]\nsso_session = corp\n',
+    { append: true },
   );
+  await plantToken(env, corpProfile(env.aws.startUrl), { leftMs: -60_000, refreshable: false });
+  const command = [Deno.execPath(), "run", "-A", pathToFileURL(CLI).href];
+  for (const profile of ["corp", "my corp"]) {
+    await t.step(profile, async () => {
+      const r = await runCli(["-p", profile, "-r", ROLE, "-ext"], {
+        home: env.home,
+        env: env.aws.env,
+      });
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, "");
+      const hint = "hint: no browser can be opened here; sign in with: ";
+      assert.equal(
+        r.stderr.slice(0, r.stderr.indexOf(hint) + hint.length),
+        `aws-sso: Cannot get credentials for profile "${profile}": the SSO session has expired\n` +
+          hint,
+      );
+      // What a shell makes of the command: this program, the profile and --login.
+      const words = await new Deno.Command("sh", {
+        args: ["-c", `printf '%s\\n' ${r.stderr.slice(r.stderr.indexOf(hint) + hint.length)}`],
+      }).output();
+      assert.deepEqual(
+        new TextDecoder().decode(words.stdout).trimEnd().split("\n"),
+        [...command, "-p", profile, "--login"],
+      );
+    });
+  }
   assert.equal(env.aws.counters.registerClient + env.aws.counters.authorize, 0);
 });
 
