@@ -14,7 +14,9 @@ function firstLine(text: string): string {
 
 const CAPABILITY_HINT =
   "this build of aws-sso may only touch ~/.aws, the AWS SSO endpoints and a " +
-  "browser opener; see Permissions in the README";
+  "browser opener, as the environment was when it was built or when -d wrote its " +
+  "credential_process line (AWS_CONFIG_FILE, AWS_CA_BUNDLE, BROWSER, …): run -d again " +
+  "(or rebuild) with that set; see Permissions in the README";
 
 /** The `NotCapable` error (outside the permission flags) that `err` is or was caused by. */
 function capabilityError(err: unknown): Error | undefined {
