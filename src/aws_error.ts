@@ -35,8 +35,12 @@ export function describeAwsError(err: unknown): string {
     const status = httpStatus(err);
     return `the answer could not be read (${name}${status ? `, HTTP ${status}` : ""})`;
   }
-  // A service may send anything as its message (a number, an object): make it text.
-  const message = firstLine(String(err instanceof Error ? err.message : err));
+  // OIDC errors carry their text in `error_description` (OAuth style); the message is then
+  // "UnknownError". A service may send anything as either (a number, an object): make it text.
+  const described = (err as { error_description?: unknown } | null)?.error_description;
+  const message = typeof described === "string" && described.trim() !== ""
+    ? firstLine(described)
+    : firstLine(String(err instanceof Error ? err.message : err));
   return message && message !== name ? `${name}: ${message}` : name;
 }
 

@@ -41,6 +41,14 @@ export function portalError(err: unknown, what: string): SsoError {
     });
   }
   const status = httpStatus(err);
+  if (status !== undefined && status >= 500) {
+    // It answered: the network is fine, the service is not (retried already, with backoff).
+    return new SsoError("SERVICE_ERROR", `${what}: ${describeAwsError(err)}`, {
+      hint: "the AWS SSO service answered with an error; try again in a few minutes " +
+        "(https://health.aws.amazon.com shows outages)",
+      cause: err,
+    });
+  }
   return new SsoError(
     status === undefined ? "NETWORK_ERROR" : "SERVICE_ERROR",
     `${what}: ${describeAwsError(err)}`,

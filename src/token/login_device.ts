@@ -82,6 +82,7 @@ export async function deviceCodeLogin(
         });
       }
       throw new SsoError("LOGIN_FAILED", `Sign-in failed: ${describeAwsError(err)}`, {
+        hint: "sign in again (--login)",
         cause: err,
       });
     }

@@ -130,6 +130,7 @@ export async function authCodeLogin(
       });
     } catch (err) {
       throw new SsoError("LOGIN_FAILED", `Sign-in failed: ${describeAwsError(err)}`, {
+        hint: "sign in again (--login); if it keeps failing, try --use-device-code",
         cause: err,
       });
     }

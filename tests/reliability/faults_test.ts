@@ -110,6 +110,13 @@ Deno.test("portal calls retry every transient fault, and end persistent ones wit
             ? cleanErrorProblem(outcome)
             : "succeeded against a fault that never passes";
           if (problem) failures.push(`${name}: ${problem}`);
+          // The service answered (HTTP 5xx): no advice to check the network or proxy.
+          if (
+            (kind === "internal" || kind === "unavailable") && outcome instanceof SsoError &&
+            !/the AWS SSO service answered with an error/.test(outcome.hint ?? "")
+          ) {
+            failures.push(`${name}: hint "${outcome.hint}"`);
+          }
         }
         if (elapsed > calls[op].budgetMs + 5_000) {
           failures.push(`${name}: took ${elapsed} ms (simulated), budget ${calls[op].budgetMs}`);

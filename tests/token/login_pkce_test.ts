@@ -205,6 +205,28 @@ Deno.test("login() fails with LOGIN_FAILED when the user denies in the browser",
   assertNoSecrets(env.aws, [env.rt.err(), errorText(err)]);
 });
 
+Deno.test("login() names what OIDC said when it refuses the code, and what to do", async () => {
+  // OIDC errors carry their text in error_description (the SDK's message is "UnknownError").
+  await using env = await tokenEnv({
+    env: { BROWSER: FAKE_BROWSER },
+    fake: {
+      faults: [{
+        op: "createToken",
+        kind: "error",
+        errorType: "InvalidGrantException",
+        message: "Invalid grant provided",
+        count: 1,
+      }],
+    },
+  });
+  const profile = corpProfile(env.aws.startUrl);
+  const err = await rejection(() => login(env.rt, profile));
+  assert.ok(err instanceof SsoError && err.code === "LOGIN_FAILED", errorText(err));
+  assert.equal(err.message, "Sign-in failed: InvalidGrantException: Invalid grant provided");
+  assert.match(err.hint ?? "", /sign in again/);
+  assertNoSecrets(env.aws, [env.rt.err(), errorText(err)]);
+});
+
 Deno.test("login() with noBrowser prints the URL on stderr and completes when the user opens it", async () => {
   await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
   const profile = corpProfile(env.aws.startUrl);
