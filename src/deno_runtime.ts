@@ -184,7 +184,9 @@ async function spawn(
 }
 
 /**
- * Builds the real runtime. Only `cli.ts` (and tests that want real I/O) call this.
+ * Builds the real runtime: Deno's file system, environment (as permitted), clock, processes and
+ * terminal, and the AWS SDK clients, loaded on first use. Spread your own parts over it to
+ * replace them (`{ ...denoRuntime(), fs: myFs }`).
  *
  * @returns a {@linkcode Runtime} over Deno's APIs
  */

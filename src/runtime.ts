@@ -1,7 +1,8 @@
 /**
  * The seam between aws-sso and the world: files, environment, clock, processes, terminal and the
- * AWS service clients. Every function of the library takes a {@linkcode Runtime}; only `cli.ts`
- * (through {@linkcode denoRuntime}) and tests build one.
+ * AWS service clients. Every function of the library takes a {@linkcode Runtime}:
+ * {@linkcode denoRuntime} is the real one, and a caller may replace any of its parts (an
+ * in-memory file system, a recorded `spawn`, a fixed clock).
  *
  * @module
  */
@@ -31,7 +32,14 @@ export interface WriteFileOptions {
   fsync?: boolean;
 }
 
-/** The file operations aws-sso needs. Missing files read as `null`, never as an exception. */
+/**
+ * The file operations aws-sso needs. Missing files read as `null`, never as an exception.
+ *
+ * An implementation reports two conditions with Deno's error classes, which the locks and the
+ * safe writer act on: `Deno.errors.AlreadyExists` from `writeFile` with `createNew` when the
+ * file exists (someone else holds the lock), and `Deno.errors.NotFound` from `writeFile` when
+ * the folder does not exist (it is then created). Any other error is reported as it is.
+ */
 export interface FileSystem {
   /** Reads a UTF-8 file, or `null` when it does not exist. */
   readTextFile(path: string): Promise<string | null>;

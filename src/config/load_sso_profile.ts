@@ -30,7 +30,10 @@ import { resolveSsoProfile, type SsoProfile } from "./resolve_sso_profile.ts";
  * assert.equal(profile.region, "eu-west-1");
  * ```
  */
-export async function loadSsoProfile(runtime: Runtime, name: string): Promise<SsoProfile> {
+export async function loadSsoProfile(
+  runtime: Pick<Runtime, "fs" | "env">,
+  name: string,
+): Promise<SsoProfile> {
   const config = await loadAwsFile(runtime, "config");
   return resolveSsoProfile(name, {
     path: config.path,

@@ -6,7 +6,7 @@
  */
 
 import { dirname } from "../path.ts";
-import { SsoError } from "../errors.ts";
+import { asClause, SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 
 /** Options of {@linkcode withLock}. */
@@ -360,7 +360,7 @@ function lockError(path: string, err: unknown): SsoError {
   const reason = message.split(" (os error")[0] ?? message;
   return new SsoError(
     "FILE_ERROR",
-    `Cannot lock ${path}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
+    `Cannot lock ${path}: ${asClause(reason)}`,
     { hint: `check that you can write to ${dirname(path)}`, cause: err },
   );
 }

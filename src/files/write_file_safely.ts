@@ -5,7 +5,7 @@
  */
 
 import { basename, dirname, join } from "../path.ts";
-import { SsoError } from "../errors.ts";
+import { asClause, SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 
 /** Options of {@linkcode writeFileSafely}. */
@@ -153,11 +153,11 @@ function fileError(
   return new SsoError("FILE_ERROR", `${what(options)}${path}: ${reason}`, { hint, cause: err });
 }
 
-/** An OS error's message without the " (os error N): op 'path'" tail, in lower case. */
+/** An OS error's message without the " (os error N): op 'path'" tail, as a clause. */
 function errorReason(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const head = message.split(" (os error")[0] ?? message;
-  return head.charAt(0).toLowerCase() + head.slice(1);
+  return asClause(head);
 }
 
 /**

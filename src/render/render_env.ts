@@ -20,12 +20,12 @@ export interface RenderEnvOptions {
    */
   format: EnvFormat;
   /** When given, `AWS_REGION` and `AWS_DEFAULT_REGION` are set to it (default: neither line). */
-  region?: string;
+  region?: string | undefined;
   /**
    * Variables to remove first (default none), such as `AWS_PROFILE`, which some SDKs take over
    * the keys. Not for `dotenv`, which cannot remove a variable.
    */
-  unset?: string[];
+  unset?: string[] | undefined;
 }
 
 /**

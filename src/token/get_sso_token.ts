@@ -7,7 +7,7 @@
 
 import { join } from "../path.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
-import { SsoError } from "../errors.ts";
+import { asClause, SsoError } from "../errors.ts";
 import { withLock } from "../files/lock.ts";
 import type { Runtime } from "../runtime.ts";
 import { browserCommand } from "./browser.ts";
@@ -116,7 +116,7 @@ async function loginFailedSince(
   return new SsoError(
     "LOGIN_FAILED",
     `Signing in failed in another aws-sso process a moment ago: ` +
-      `${why.charAt(0).toLowerCase()}${why.slice(1)}`,
+      asClause(why),
     { hint: `sign in with: ${command}` },
   );
 }
@@ -175,8 +175,20 @@ export function sessionLockPath(runtime: Runtime, profile: SsoProfile): string {
   return join(ssoCacheDir(runtime.env), `${tokenCacheKey(profile)}.lock`);
 }
 
-async function loginWithAwsCli(runtime: Runtime, profile: SsoProfile): Promise<SsoToken> {
-  const code = await runtime.spawn("aws", ["sso", "login", "--profile", profile.profileName]);
+async function loginWithAwsCli(
+  runtime: Runtime,
+  profile: SsoProfile,
+  options: GetSsoTokenOptions,
+): Promise<SsoToken> {
+  // The AWS CLI chooses the flow (and its own timeout); the user's choices go along with it.
+  const code = await runtime.spawn("aws", [
+    "sso",
+    "login",
+    "--profile",
+    profile.profileName,
+    ...(options.noBrowser ? ["--no-browser"] : []),
+    ...(options.useDeviceCode ? ["--use-device-code"] : []),
+  ]);
   const token = await readToken(runtime, profile);
   if (code !== 0 || !token || spent(token, runtime.now())) {
     throw new SsoError(
@@ -262,7 +274,7 @@ export async function getSsoToken(
     let signedIn: SsoToken;
     try {
       signedIn = options.loginWith === "aws"
-        ? await loginWithAwsCli(runtime, profile)
+        ? await loginWithAwsCli(runtime, profile, options)
         : await (await import("./login.ts")).performLogin(runtime, profile, {
           ...options,
           // In a credential_process nobody sees the URL: a browser that fails to open is the end.

@@ -37,7 +37,10 @@ import { parseSsoToken, serializeSsoToken, type SsoToken } from "./sso_token.ts"
  * assert.ok(token && token.expiresAt > Date.now());
  * ```
  */
-export async function readToken(runtime: Runtime, profile: SsoProfile): Promise<SsoToken | null> {
+export async function readToken(
+  runtime: Pick<Runtime, "fs" | "env">,
+  profile: SsoProfile,
+): Promise<SsoToken | null> {
   const text = await runtime.fs.readTextFile(tokenCachePath(profile, runtime.env));
   const token = text === null ? null : parseSsoToken(text);
   if (!token) return null;

@@ -106,6 +106,23 @@ Deno.test("getSsoToken() with loginWith aws runs `aws sso login --profile X` and
   assert.equal(await Deno.readTextFile(await env.tokenPath(profile)), written, "left as written");
 });
 
+Deno.test("getSsoToken() with loginWith aws passes --no-browser and --use-device-code on", async (t) => {
+  const cases = [
+    [{}, []],
+    [{ noBrowser: true }, ["--no-browser"]],
+    [{ useDeviceCode: true }, ["--use-device-code"]],
+    [{ noBrowser: true, useDeviceCode: true }, ["--no-browser", "--use-device-code"]],
+  ] as const;
+  for (const [options, extra] of cases) {
+    await t.step(JSON.stringify(options), async () => {
+      await using env = await tokenEnv({ spawn: () => Promise.resolve(1) });
+      const profile = corpProfile(env.aws.startUrl);
+      await rejection(() => getSsoToken(env.rt, profile, { loginWith: "aws", ...options }));
+      assert.deepEqual(env.spawned[0]?.args, ["sso", "login", "--profile", "corp", ...extra]);
+    });
+  }
+});
+
 Deno.test("getSsoToken() with loginWith aws fails with LOGIN_FAILED when the AWS CLI does not sign in", async (t) => {
   for (const [what, code] of [["exits 1", 1], ["exits 0 but writes nothing", 0]] as const) {
     await t.step(what, async () => {
