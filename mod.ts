@@ -10,8 +10,8 @@
  *
  * @example Credentials of one role, against the built-in fake AWS
  * ```ts
- * import { denoRuntime, getRoleCredentials, loadSsoProfile, renderProcess } from "./mod.ts";
- * import { fakeSsoHome, startFakeAws } from "./testing/mod.ts";
+ * import { denoRuntime, getRoleCredentials, loadSsoProfile, renderProcess } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  *
  * await using aws = await startFakeAws();

@@ -55,7 +55,7 @@ export interface SsoErrorOptions {
  *
  * @example Throwing and catching
  * ```ts
- * import { SsoError } from "./errors.ts";
+ * import { SsoError } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * const err = new SsoError("LOGIN_REQUIRED", 'Cannot get credentials for profile "dev": the SSO session has expired', {

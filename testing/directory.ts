@@ -47,7 +47,7 @@ const ROLE_NAMES = [
  *
  * @example Three accounts
  * ```ts
- * import { sampleDirectory } from "./mod.ts";
+ * import { sampleDirectory } from "@ssokit/aws-sso/testing";
  *
  * const directory = sampleDirectory();
  * console.assert(directory.accounts.length === 3);
@@ -99,7 +99,7 @@ export interface GenerateDirectoryOptions {
  *
  * @example 1,000 accounts with 3 roles each
  * ```ts
- * import { generateDirectory } from "./mod.ts";
+ * import { generateDirectory } from "@ssokit/aws-sso/testing";
  *
  * const directory = generateDirectory(1000, 3);
  * console.assert(directory.accounts.length === 1000);

@@ -357,7 +357,7 @@ function mangle(kind: FaultRule["kind"], response: Response): Promise<Response> 
  *
  * @example Listing accounts over HTTP
  * ```ts
- * import { startFakeAws } from "./mod.ts";
+ * import { startFakeAws } from "@ssokit/aws-sso/testing";
  *
  * await using aws = await startFakeAws();
  * const { accessToken } = aws.issueTokens();
@@ -371,7 +371,7 @@ function mangle(kind: FaultRule["kind"], response: Response): Promise<Response> 
  *
  * @example Injecting a fault
  * ```ts
- * import { startFakeAws } from "./mod.ts";
+ * import { startFakeAws } from "@ssokit/aws-sso/testing";
  *
  * await using aws = await startFakeAws({
  *   faults: [{ op: "listAccounts", kind: "unavailable", count: 1 }],

@@ -43,7 +43,7 @@ export interface FakeSsoHome extends AsyncDisposable {
  * @returns the HOME; dispose of it to remove it
  * @example
  * ```ts
- * import { fakeSsoHome, startFakeAws } from "./mod.ts";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  *
  * await using aws = await startFakeAws();
  * await using home = await fakeSsoHome(aws);

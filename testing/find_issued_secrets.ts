@@ -31,7 +31,7 @@ export interface FindIssuedSecretsOptions {
  *
  * @example No secret in a message
  * ```ts
- * import { findIssuedSecrets, startFakeAws } from "./mod.ts";
+ * import { findIssuedSecrets, startFakeAws } from "@ssokit/aws-sso/testing";
  *
  * await using aws = await startFakeAws();
  * const { accessToken } = aws.issueTokens();

@@ -13,7 +13,7 @@
  *
  * @example Pointing the AWS SDK at the fake
  * ```ts
- * import { startFakeAws } from "./mod.ts";
+ * import { startFakeAws } from "@ssokit/aws-sso/testing";
  *
  * await using aws = await startFakeAws();
  * const { accessToken } = aws.issueTokens();

@@ -18,9 +18,8 @@ import { resolveSsoProfile, type SsoProfile } from "./resolve_sso_profile.ts";
  * @throws {SsoError} `PROFILE_NOT_FOUND`, `NOT_SSO_PROFILE` or `INVALID_CONFIG`
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "./load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
+ * import { denoRuntime, loadSsoProfile } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  *
  * await using aws = await startFakeAws();

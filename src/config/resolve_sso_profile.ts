@@ -66,7 +66,7 @@ export function parseScopes(value: string): string[] {
  * @throws {SsoError} `PROFILE_NOT_FOUND`, `NOT_SSO_PROFILE` or `INVALID_CONFIG`
  * @example
  * ```ts
- * import { resolveSsoProfile } from "./resolve_sso_profile.ts";
+ * import { resolveSsoProfile } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * const p = resolveSsoProfile("dev", {

@@ -104,7 +104,7 @@ const NOTE_AFTER_MS = 2_000;
  * @example Incrementing a shared counter
  * ```ts
  * import { withLock } from "./lock.ts";
- * import { denoRuntime } from "../deno_runtime.ts";
+ * import { denoRuntime } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();

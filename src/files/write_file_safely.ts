@@ -54,7 +54,7 @@ const STALE_TEMP_MS = 60_000;
  * @example Writing a credentials file
  * ```ts
  * import { writeFileSafely } from "./write_file_safely.ts";
- * import { denoRuntime } from "../deno_runtime.ts";
+ * import { denoRuntime } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();

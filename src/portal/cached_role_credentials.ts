@@ -37,10 +37,8 @@ export interface CachedRoleCredentialsOptions extends WithSsoTokenOptions {
  * @throws {SsoError} as `getRoleCredentials`
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "../config/load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
- * import { cachedRoleCredentials } from "./cached_role_credentials.ts";
+ * import { cachedRoleCredentials, denoRuntime, loadSsoProfile } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  *
  * await using aws = await startFakeAws();

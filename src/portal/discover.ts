@@ -43,10 +43,8 @@ export interface DiscoverOptions extends WithSsoTokenOptions {
  * @throws {SsoError} when the portal cannot be read; a throttled call is retried, never dropped
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "../config/load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
- * import { discover } from "./discover.ts";
+ * import { denoRuntime, discover, loadSsoProfile } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  * await using aws = await startFakeAws();
  * await using home = await fakeSsoHome(aws); // a temp HOME whose config points at the fake

@@ -28,10 +28,8 @@ export interface RoleRef {
  * @throws {SsoError} `ACCESS_DENIED` when the role is not granted, `LOGIN_REQUIRED`, `THROTTLED`, …
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "../config/load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
- * import { getRoleCredentials } from "./get_role_credentials.ts";
+ * import { denoRuntime, getRoleCredentials, loadSsoProfile } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  * await using aws = await startFakeAws();
  * await using home = await fakeSsoHome(aws); // a temp HOME whose config points at the fake

@@ -36,10 +36,8 @@ async function allPages<T>(fetchPage: (nextToken?: string) => Promise<Page<T>>):
  * @throws {SsoError} when the portal cannot be read
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "../config/load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
- * import { listAccounts, listRoles } from "./list_accounts.ts";
+ * import { denoRuntime, listAccounts, listRoles, loadSsoProfile } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  *
  * await using aws = await startFakeAws();

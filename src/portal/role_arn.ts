@@ -82,7 +82,7 @@ export function isPermissionSetName(value: string): boolean {
  *   or the name cannot be a permission set name; the message quotes `arn`, which holds no secret
  * @example
  * ```ts
- * import { parseRoleArn } from "./role_arn.ts";
+ * import { parseRoleArn } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(parseRoleArn("arn:aws:iam::123456789012:role/reader"), {
@@ -139,7 +139,7 @@ export function parseRoleArn(arn: string): RoleArnParts {
  *   or the role name cannot be a permission set name
  * @example
  * ```ts
- * import { formatRoleArn } from "./role_arn.ts";
+ * import { formatRoleArn } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  * assert.equal(
  *   formatRoleArn("aws-us-gov", "123456789012", "ReadOnly"),

@@ -37,7 +37,7 @@ export const STALE_CREDENTIALS_KEYS: readonly string[] = ["aws_security_token"];
  *   empty; the message names the key, never the value
  * @example
  * ```ts
- * import { credentialsIniValues } from "./render_credentials_ini.ts";
+ * import { credentialsIniValues } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(

@@ -59,7 +59,7 @@ export interface RenderEnvOptions {
  *   variable, never its value), or the format is unknown
  * @example sh, as `eval "$(aws-sso -p dev -r ARN -env)"` reads it
  * ```ts
- * import { renderEnv } from "./render_env.ts";
+ * import { renderEnv } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * const creds = {

@@ -23,7 +23,7 @@ import { isoSeconds, type RoleCredentials } from "../role_credentials.ts";
  *   not a finite time (the message names the field, never its value)
  * @example
  * ```ts
- * import { renderProcess } from "./render_process.ts";
+ * import { renderProcess } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * const out = renderProcess({

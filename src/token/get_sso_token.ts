@@ -215,10 +215,8 @@ async function loginWithAwsCli(
  *   of sign-in
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "../config/load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
- * import { getSsoToken } from "./get_sso_token.ts";
+ * import { denoRuntime, getSsoToken, loadSsoProfile } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  *
  * await using aws = await startFakeAws();

@@ -29,10 +29,8 @@ export interface LoginOptions extends SignInOptions {
  * @throws {SsoError} `LOGIN_FAILED` or `LOGIN_TIMEOUT`
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "../config/load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
- * import { login } from "./login_command.ts";
+ * import { denoRuntime, loadSsoProfile, login } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  * await using aws = await startFakeAws();
  * await using home = await fakeSsoHome(aws); // a temp HOME whose config points at the fake

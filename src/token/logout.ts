@@ -45,11 +45,8 @@ async function removeCachedRoleCredentials(runtime: Runtime, profile: SsoProfile
  * @returns whether a token was found and removed
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "../config/load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
- * import { login } from "./login_command.ts";
- * import { logout } from "./logout.ts";
+ * import { denoRuntime, loadSsoProfile, login, logout } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  *
  * await using aws = await startFakeAws();

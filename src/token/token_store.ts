@@ -20,11 +20,8 @@ import { parseSsoToken, serializeSsoToken, type SsoToken } from "./sso_token.ts"
  * @returns the token, or `null`
  * @example
  * ```ts
- * import { denoRuntime } from "../deno_runtime.ts";
- * import { loadSsoProfile } from "../config/load_sso_profile.ts";
- * import { fakeSsoHome, startFakeAws } from "../../testing/mod.ts";
- * import { login } from "./login_command.ts";
- * import { readToken } from "./token_store.ts";
+ * import { denoRuntime, loadSsoProfile, login, readToken } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
  * import assert from "node:assert/strict";
  * await using aws = await startFakeAws();
  * await using home = await fakeSsoHome(aws); // a temp HOME whose config points at the fake
