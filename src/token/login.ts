@@ -31,7 +31,10 @@ export interface SignInOptions {
   useDeviceCode?: boolean;
   /** Print the URL instead of opening a browser (`--no-browser`). */
   noBrowser?: boolean;
-  /** Give up after this long (default 10 minutes). */
+  /**
+   * Give up after this long (default 10 minutes). The browser flow waits in real time; the device
+   * flow counts on the runtime's clock, as its polling does.
+   */
   timeoutMs?: number;
   /**
    * Where nobody would see the URL (a `credential_process`): when the browser cannot be opened,

@@ -41,7 +41,7 @@ export interface AuthCodeLoginOptions {
   scopes: string[];
   /** Open the browser, or only print the URL (`--no-browser`). */
   openBrowser: boolean;
-  /** Give up after this long (default 10 minutes, as the AWS CLI). */
+  /** Give up after this long, in real time (default 10 minutes, as the AWS CLI). */
   timeoutMs?: number;
   /** Fail at once when the browser cannot be opened (see `SignInOptions.requireBrowser`). */
   requireBrowser?: { loginCommand: string };
