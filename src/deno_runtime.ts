@@ -212,7 +212,9 @@ export function denoRuntime(): Runtime {
     },
     program: {
       execPath: Deno.execPath(),
-      mainModule: Deno.mainModule,
+      // The CLI module, however this program was started (mod.ts, a script that calls main()):
+      // what credential_process lines should run, loading no more than a call needs.
+      mainModule: new URL("../cli.ts", import.meta.url).href,
       standalone: Deno.build.standalone ?? false,
     },
     pid: Deno.pid,

@@ -106,7 +106,7 @@ export interface LoopbackServer {
 export interface ProgramInfo {
   /** The executable: the compiled binary, or the `deno` binary. */
   execPath: string;
-  /** The main module's URL (`file:///…/cli.ts`, `https://jsr.io/…`). */
+  /** The CLI module's URL (`file:///…/cli.ts`, `https://jsr.io/@ssokit/aws-sso/VERSION/cli.ts`). */
   mainModule: string;
   /** Whether this is a `deno compile` binary. */
   standalone: boolean;

@@ -10,7 +10,7 @@ import { runFlags } from "../../src/cli/permissions.ts";
 import { shellQuote } from "../../src/cli/self_command.ts";
 import { type FakeAws, sampleDirectory, startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
-import { CLI, cliEnv, runCli, writeSsoConfig } from "./_cli.ts";
+import { CLI, cliEnv, ROOT, runCli, writeSsoConfig } from "./_cli.ts";
 import { awsCliIdentity, boto3Identity, botocoreProfiles, clientEnv } from "./_clients.ts";
 import { assertIdentity, assertNoSecret } from "./_fixtures.ts";
 import { issueSession } from "./_session.ts";
@@ -266,4 +266,27 @@ Deno.test("aws-sso -d says which roles it left out because their profile names c
     /3 roles left out: their profile names are taken by other roles \(222222222222\/AdministratorAccess, 222222222222\/ReadOnly, 333333333333\/Developer\); add \{account_id\} to --profile-name/,
   );
   assert.doesNotMatch(result.stderr, /by hand/);
+});
+
+Deno.test("aws-sso -d started through mod.ts writes lines that run the CLI module", async () => {
+  // `deno run -A jsr:@ssokit/aws-sso -p corp -d` (the README's first command) starts mod.ts; the
+  // lines must call cli.ts, which loads only what a credential_process needs.
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const config = await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "mod.ts"), "-p", "corp", "-d"],
+    env: cliEnv({ home: tmp.path, env: aws.env }),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const profiles = await botocoreProfiles(config);
+  assert.equal(
+    profiles["111111111111-ReadOnly"]?.credential_process,
+    expectedProcessLine(tmp.path, aws, "111111111111", "ReadOnly"),
+  );
 });
