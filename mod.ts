@@ -62,7 +62,12 @@ export { discover, type DiscoveredRole, type DiscoverOptions } from "./src/porta
 export { formatRoleArn, parseRoleArn, type RoleArnParts } from "./src/portal/role_arn.ts";
 export { renderProcess } from "./src/render/render_process.ts";
 export { type EnvFormat, renderEnv, type RenderEnvOptions } from "./src/render/render_env.ts";
-export { credentialsIniValues } from "./src/render/render_credentials_ini.ts";
+export {
+  CREDENTIALS_EXPIRATION_KEY,
+  credentialsIniValues,
+  STALE_CREDENTIALS_KEYS,
+} from "./src/render/render_credentials_ini.ts";
+export { writeCredentialsProfile } from "./src/cli/write_credentials_profile.ts";
 export { main } from "./src/cli/main.ts";
 
 if (import.meta.main) {

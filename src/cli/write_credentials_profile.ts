@@ -23,6 +23,29 @@ import type { Runtime } from "../runtime.ts";
  * @param creds the credentials
  * @returns the file's path
  * @throws {SyntaxError} when the credentials file cannot be parsed
+ * @throws {SsoError} `FILE_ERROR` or `LOCK_TIMEOUT` when the file cannot be written
+ * @example Credentials of a role into `[scratch]`
+ * ```ts
+ * import {
+ *   denoRuntime,
+ *   getRoleCredentials,
+ *   loadSsoProfile,
+ *   writeCredentialsProfile,
+ * } from "@ssokit/aws-sso";
+ * import { fakeSsoHome, startFakeAws } from "@ssokit/aws-sso/testing";
+ * import assert from "node:assert/strict";
+ *
+ * await using aws = await startFakeAws();
+ * await using home = await fakeSsoHome(aws);
+ * const runtime = { ...denoRuntime(), ...home.runtime };
+ * const profile = await loadSsoProfile(runtime, "corp");
+ * const creds = await getRoleCredentials(runtime, profile, {
+ *   accountId: "111111111111",
+ *   roleName: "ReadOnly",
+ * });
+ * const path = await writeCredentialsProfile(runtime, "scratch", creds);
+ * assert.match(await Deno.readTextFile(path), /^\[scratch\]\naws_access_key_id = /);
+ * ```
  */
 export async function writeCredentialsProfile(
   runtime: Runtime,
