@@ -12,6 +12,7 @@ import { withLock } from "../files/lock.ts";
 import type { Runtime } from "../runtime.ts";
 import { browserCommand } from "./browser.ts";
 import { ssoCacheDir, tokenCacheKey } from "./cache_paths.ts";
+import { failureNotePath, readFailureNote, writeFailureNote } from "./failure_notes.ts";
 // The sign-in code (and the OIDC client behind it) loads only when a refresh or sign-in is due.
 import type { SignInOptions } from "./login.ts";
 import { EXPIRY_WINDOW_MS, type SsoToken } from "./sso_token.ts";
@@ -58,11 +59,6 @@ export interface GetSsoTokenOptions extends SignInOptions {
  */
 export const REFRESH_RETRY_MS = 60_000;
 
-/** `~/.aws/sso/cache/<key>.refresh-failed`: when a refresh of which token last failed (no secret). */
-function refreshFailedPath(runtime: Runtime, profile: SsoProfile): string {
-  return join(ssoCacheDir(runtime.env), `${tokenCacheKey(profile)}.refresh-failed`);
-}
-
 /** Whether refreshing this very token failed less than {@linkcode REFRESH_RETRY_MS} ago. */
 async function refreshFailedRecently(
   runtime: Runtime,
@@ -70,27 +66,10 @@ async function refreshFailedRecently(
   token: SsoToken,
   now: number,
 ): Promise<boolean> {
-  const text = await runtime.fs.readTextFile(refreshFailedPath(runtime, profile)).catch(() => null);
-  if (!text) return false;
-  try {
-    const { tokenExpiresAt, failedAt } = JSON.parse(text);
-    return tokenExpiresAt === token.expiresAt && typeof failedAt === "number" && failedAt <= now &&
-      now - failedAt < REFRESH_RETRY_MS;
-  } catch {
-    return false; // unreadable: try the refresh
-  }
-}
-
-/** Notes a refused refresh of `token` (best effort: without the note we only try again sooner). */
-async function noteRefreshFailed(runtime: Runtime, profile: SsoProfile, token: SsoToken) {
-  const note = JSON.stringify({ tokenExpiresAt: token.expiresAt, failedAt: runtime.now() });
-  await runtime.fs.writeFile(refreshFailedPath(runtime, profile), `${note}\n`, { mode: 0o600 })
-    .catch(() => {});
-}
-
-/** `~/.aws/sso/cache/<key>.login-failed`: when and why the last sign-in failed (no secret). */
-function loginFailedPath(runtime: Runtime, profile: SsoProfile): string {
-  return join(ssoCacheDir(runtime.env), `${tokenCacheKey(profile)}.login-failed`);
+  const note = await readFailureNote(runtime, profile, "refresh-failed");
+  const failedAt = note?.failedAt;
+  return note?.tokenExpiresAt === token.expiresAt && typeof failedAt === "number" &&
+    failedAt <= now && now - failedAt < REFRESH_RETRY_MS;
 }
 
 /**
@@ -103,33 +82,26 @@ async function loginFailedSince(
   since: number,
   command: string,
 ): Promise<SsoError | null> {
-  const text = await runtime.fs.readTextFile(loginFailedPath(runtime, profile)).catch(() => null);
-  if (!text) return null;
-  let note: { failedAt?: unknown; message?: unknown };
-  try {
-    note = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof note.failedAt !== "number" || note.failedAt < since) return null;
+  const note = await readFailureNote(runtime, profile, "login-failed");
+  if (typeof note?.failedAt !== "number" || note.failedAt < since) return null;
   const why = typeof note.message === "string" ? note.message : "it did not complete";
   return new SsoError(
     "LOGIN_FAILED",
-    `Signing in failed in another aws-sso process a moment ago: ` +
-      asClause(why),
+    `Signing in failed in another aws-sso process a moment ago: ${asClause(why)}`,
     { hint: `sign in with: ${command}` },
   );
 }
 
 /**
- * Notes a failed sign-in for the callers queued behind it (best effort). SsoError messages
- * never hold secrets; any other error is noted without its text.
+ * Notes a failed sign-in for the callers queued behind it. SsoError messages never hold
+ * secrets; any other error is noted without its text.
  */
 async function noteLoginFailed(runtime: Runtime, profile: SsoProfile, err: unknown) {
-  const message = err instanceof SsoError ? err.message : "it did not complete";
-  const note = JSON.stringify({ failedAt: runtime.now(), pid: runtime.pid, message });
-  await runtime.fs.writeFile(loginFailedPath(runtime, profile), `${note}\n`, { mode: 0o600 })
-    .catch(() => {});
+  await writeFailureNote(runtime, profile, "login-failed", {
+    failedAt: runtime.now(),
+    pid: runtime.pid,
+    message: err instanceof SsoError ? err.message : "it did not complete",
+  });
 }
 
 function refreshable(profile: SsoProfile, token: SsoToken, now: number): boolean {
@@ -257,7 +229,10 @@ export async function getSsoToken(
           await writeToken(runtime, profile, renewed);
           return renewed;
         }
-        await noteRefreshFailed(runtime, profile, token);
+        await writeFailureNote(runtime, profile, "refresh-failed", {
+          tokenExpiresAt: token.expiresAt,
+          failedAt: runtime.now(),
+        });
       }
       const dead = token.accessToken === options.rejected;
       if (!dead && !spent(token, now)) return token;
@@ -285,7 +260,7 @@ export async function getSsoToken(
       throw err;
     }
     if (options.loginWith !== "aws") await writeToken(runtime, profile, signedIn);
-    await runtime.fs.remove(loginFailedPath(runtime, profile)).catch(() => {});
+    await runtime.fs.remove(failureNotePath(runtime, profile, "login-failed")).catch(() => {});
     return signedIn;
   });
 }

@@ -307,13 +307,14 @@ Deno.test('getSsoToken() with login: "browser-only" signs in where a browser can
   });
 });
 
+/** The two sign-in flows, with a fake whose device code waits for the browser's visit. */
+const BROWSER_FLOWS = [
+  ["sso-session: PKCE", corpProfile, {}],
+  ["legacy: device code", legacyProfile, { deviceApproveAfterPolls: null }],
+] as const;
+
 Deno.test('getSsoToken() with login: "browser-only" fails at once when the browser does not open', async (t) => {
-  for (
-    const [name, profileOf, fake] of [
-      ["sso-session: PKCE", corpProfile, {}],
-      ["legacy: device code", legacyProfile, { deviceApproveAfterPolls: null }],
-    ] as const
-  ) {
+  for (const [name, profileOf, fake] of BROWSER_FLOWS) {
     await t.step(name, async () => {
       // An opener that fails (as a broken BROWSER or a missing xdg-open does): nobody would see
       // the URL inside a credential_process, so waiting 10 minutes would be a silent hang.
@@ -343,12 +344,7 @@ Deno.test('getSsoToken() with login: "browser-only" fails at once when the brows
 });
 
 Deno.test('getSsoToken() with login: "browser-only" signs in when the browser stays open', async (t) => {
-  for (
-    const [name, profileOf, fake] of [
-      ["sso-session: PKCE", corpProfile, {}],
-      ["legacy: device code", legacyProfile, { deviceApproveAfterPolls: null }],
-    ] as const
-  ) {
+  for (const [name, profileOf, fake] of BROWSER_FLOWS) {
     await t.step(name, async () => {
       // `firefox URL` when Firefox was not running (or xdg-open on some desktops) runs until the
       // browser is closed, and the user signs in meanwhile: still running is no failure to open.
