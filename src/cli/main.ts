@@ -149,7 +149,11 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
           ? `aws-sso: warning: ${rivals.join(", ")} would override these keys in some clients; ` +
             "unset them where this file is used\n"
           : `aws-sso: the output also unsets ${rivals.join(", ")}, which some clients would ` +
-            "use instead of these keys\n",
+            "use instead of these keys" +
+            // The profile came from AWS_PROFILE: the next run in that shell needs -p.
+            (flags.profile === undefined && rivals.includes("AWS_PROFILE")
+              ? `; give -p ${shellQuote(profile.profileName)} from now on\n`
+              : "\n"),
       );
     }
   } else {

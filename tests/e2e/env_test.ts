@@ -80,7 +80,10 @@ Deno.test("aws-sso -env unsets what clients would take over the new keys (AWS_PR
 
   assert.equal(result.code, 0, result.stderr);
   assertIdentity(JSON.parse(result.stdout), "111111111111", "ReadOnly", "AWS CLI v2");
-  assert.match(result.stderr, /unsets AWS_SECURITY_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE/);
+  assert.match(
+    result.stderr,
+    /unsets AWS_SECURITY_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE, .*; give -p corp from now on\n/,
+  );
   assertNoSecret(result.stderr, aws);
 });
 
