@@ -5,15 +5,23 @@
  * @module
  */
 
+/** Region prefixes and the DNS suffix of their partition; the last entry is everyone else's. */
+const SUFFIXES: readonly (readonly [string, string])[] = [
+  ["cn-", "amazonaws.com.cn"],
+  ["eusc-", "amazonaws.eu"],
+  ["us-iso-", "c2s.ic.gov"],
+  ["us-isob-", "sc2s.sgov.gov"],
+  ["eu-isoe-", "cloud.adc-e.uk"],
+  ["us-isof-", "csp.hci.ic.gov"],
+  ["", "amazonaws.com"],
+];
+
+/** Every partition's DNS suffix: where the SSO endpoints of any region live. */
+export const DNS_SUFFIXES: readonly string[] = [...new Set(SUFFIXES.map(([, suffix]) => suffix))];
+
 /** The DNS suffix of a region's partition (`amazonaws.com`, `amazonaws.com.cn`, …). */
 export function dnsSuffix(region: string): string {
-  if (region.startsWith("cn-")) return "amazonaws.com.cn";
-  if (region.startsWith("eusc-")) return "amazonaws.eu";
-  if (region.startsWith("us-iso-")) return "c2s.ic.gov";
-  if (region.startsWith("us-isob-")) return "sc2s.sgov.gov";
-  if (region.startsWith("eu-isoe-")) return "cloud.adc-e.uk";
-  if (region.startsWith("us-isof-")) return "csp.hci.ic.gov";
-  return "amazonaws.com";
+  return SUFFIXES.find(([prefix]) => region.startsWith(prefix))![1];
 }
 
 /** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`, …). */

@@ -8,6 +8,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { homeDir } from "../config/home_dir.ts";
+import { DNS_SUFFIXES } from "../endpoints.ts";
 
 /** Environment variables read by aws-sso and by the AWS SDK clients it loads. */
 export const ENV_VARS: readonly string[] = [
@@ -36,12 +37,7 @@ export const PROGRAMS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Hosts: the SSO portal and OIDC endpoints of every partition, and the loopback redirect. */
-export const HOSTS: readonly string[] = [
-  "*.amazonaws.com",
-  "*.amazonaws.com.cn",
-  "*.amazonaws.eu",
-  "127.0.0.1",
-];
+export const HOSTS: readonly string[] = [...DNS_SUFFIXES.map((s) => `*.${s}`), "127.0.0.1"];
 
 /**
  * The permission flags for `deno compile` (and the base of {@linkcode runFlags}), for the user
@@ -54,10 +50,24 @@ export const HOSTS: readonly string[] = [
  *
  * @param env reads an environment variable
  * @param os `linux`, `darwin` or `windows`
+ * @param endpoints endpoint URLs the config file names (`[services]`, `endpoint_url`), whose
+ *   hosts are allowed too
  * @returns the flags, e.g. `["--quiet", "--no-prompt", "--allow-read=/home/u/.aws", …]`
  */
-export function permissionFlags(env: (name: string) => string | undefined, os: string): string[] {
-  return flags(env, os);
+export function permissionFlags(
+  env: (name: string) => string | undefined,
+  os: string,
+  endpoints: readonly string[] = [],
+): string[] {
+  return flags(env, os, { endpoints });
+}
+
+/** Options of {@linkcode runFlags}. */
+export interface RunFlagsOptions {
+  /** The URL of aws-sso's own folder (default: where this module is). */
+  sourceRoot?: string;
+  /** Endpoint URLs the config file names, whose hosts are allowed too. */
+  endpoints?: readonly string[];
 }
 
 /**
@@ -70,24 +80,25 @@ export function permissionFlags(env: (name: string) => string | undefined, os: s
  *
  * @param env reads an environment variable
  * @param os `linux`, `darwin` or `windows`
- * @param sourceRoot the URL of aws-sso's own folder (default: where this module is)
+ * @param options aws-sso's own folder, and the endpoints the config file names
  * @returns the flags
  */
 export function runFlags(
   env: (name: string) => string | undefined,
   os: string,
-  sourceRoot: string = new URL("../../", import.meta.url).href,
+  options: RunFlagsOptions = {},
 ): string[] {
+  const sourceRoot = options.sourceRoot ?? new URL("../../", import.meta.url).href;
   const own = sourceRoot.startsWith("file:")
     ? [fileURLToPath(sourceRoot).replace(/[/\\]$/, "")]
     : [];
-  return flags(env, os, { lazy: true, readAlso: own });
+  return flags(env, os, { lazy: true, readAlso: own, endpoints: options.endpoints ?? [] });
 }
 
 function flags(
   env: (name: string) => string | undefined,
   os: string,
-  extra: { lazy?: boolean; readAlso?: string[] } = {},
+  extra: { lazy?: boolean; readAlso?: string[]; endpoints?: readonly string[] } = {},
 ): string[] {
   const dirs = new Set([resolve(homeDir(env), ".aws")]);
   for (const name of ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]) {
@@ -95,8 +106,8 @@ function flags(
     if (file) dirs.add(dirname(resolve(file.replace(/^~(?=$|[/\\])/, homeDir(env)))));
   }
   const hosts = new Set(HOSTS);
-  for (const name of ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"]) {
-    const url = env(name);
+  const endpointEnv = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"];
+  for (const url of [...endpointEnv.map(env), ...extra.endpoints ?? []]) {
     if (url) {
       try {
         hosts.add(new URL(url).host);

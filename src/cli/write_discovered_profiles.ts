@@ -72,7 +72,10 @@ export function credentialProcessLine(
 ): string {
   const arn = formatRoleArn(partition(profile.ssoRegion), role.accountId, role.roleName);
   return [
-    ...selfCommand(runtime.program, runFlags(runtime.env, runtime.os)),
+    ...selfCommand(
+      runtime.program,
+      runFlags(runtime.env, runtime.os, { endpoints: Object.values(profile.endpoints ?? {}) }),
+    ),
     "-p",
     profile.profileName,
     "-r",

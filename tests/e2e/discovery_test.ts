@@ -290,3 +290,39 @@ Deno.test("aws-sso -d started through mod.ts writes lines that run the CLI modul
     expectedProcessLine(tmp.path, aws, "111111111111", "ReadOnly"),
   );
 });
+
+Deno.test("aws-sso -d lines may reach the endpoints the config names, and every partition", async (t) => {
+  // `[services]` endpoint_url in the config file (no AWS_ENDPOINT_URL_* in the environment): the
+  // written line's --allow-net must hold that host, or every call is refused under --no-prompt.
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const endpoint = aws.url.replace("127.0.0.1", "localhost");
+  const config = await writeSsoConfig(tmp.path, aws.startUrl);
+  const text = await Deno.readTextFile(config);
+  await Deno.writeTextFile(
+    config,
+    text.replace("[profile corp]\n", "[profile corp]\nservices = fake\n") +
+      `\n[services fake]\nsso =\n  endpoint_url = ${endpoint}\nsso_oidc =\n  endpoint_url = ${endpoint}\n`,
+  );
+  await issueSession(aws, tmp.path, "corp");
+  const env = { AWS_EC2_METADATA_DISABLED: "true" }; // no endpoint in the environment
+  const run = await runCli(["-p", "corp", "-d"], { home: tmp.path, env, flags: ["-A"] });
+  assert.equal(run.code, 0, run.stderr);
+  const line = (await botocoreProfiles(config))["111111111111-ReadOnly"]!.credential_process!;
+  await t.step("the written line works", async () => {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", line],
+      env: cliEnv({ home: tmp.path, env }),
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.equal(JSON.parse(new TextDecoder().decode(out.stdout)).Version, 1);
+  });
+  await t.step("the ISO partitions' domains are allowed too", () => {
+    for (const suffix of ["c2s.ic.gov", "sc2s.sgov.gov", "cloud.adc-e.uk", "csp.hci.ic.gov"]) {
+      assert.match(line, new RegExp(`--allow-net=[^ ']*\\*\\.${suffix.replaceAll(".", "\\.")}`));
+    }
+  });
+});

@@ -29,6 +29,14 @@ function userEnv(home: string): Record<string, string> {
 Deno.test("deno task compile builds its flags with permissionFlags()", async () => {
   await using tmp = await withTmpDir();
   const env = userEnv(tmp.path);
+  // An endpoint the config names (not the environment) is reachable from the binary too.
+  await Deno.mkdir(join(tmp.path, "work"));
+  await Deno.writeTextFile(
+    env.AWS_CONFIG_FILE!,
+    "[profile corp]\nsso_session = corp\nservices = mine\n" +
+      "[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n" +
+      "[services mine]\nsso_oidc =\n  endpoint_url = https://oidc.proxy.example:8443\n",
+  );
   // An option deno compile rejects stops it before it builds or downloads anything; the script
   // has printed its command line by then.
   const out = await new Deno.Command(Deno.execPath(), {
@@ -43,7 +51,9 @@ Deno.test("deno task compile builds its flags with permissionFlags()", async () 
   const stderr = new TextDecoder().decode(out.stderr);
   assert.notEqual(out.code, 0);
   const printed = stderr.split("\n")[0]!;
-  const expected = permissionFlags((name) => env[name], Deno.build.os);
+  const expected = permissionFlags((name) => env[name], Deno.build.os, [
+    "https://oidc.proxy.example:8443",
+  ]);
   assert.equal(
     printed,
     ["deno", "compile", ...expected, "--output", "dist/aws-sso", "--not-a-deno-option", "cli.ts"]
@@ -52,7 +62,11 @@ Deno.test("deno task compile builds its flags with permissionFlags()", async () 
   assert.ok(
     expected.includes(`--allow-read=${tmp.path}/.aws,${tmp.path}/work,${tmp.path}/secrets`),
   );
-  assert.ok(expected.some((f) => f.startsWith("--allow-net=") && f.endsWith(",127.0.0.1:4567")));
+  assert.ok(
+    expected.some((f) =>
+      f.startsWith("--allow-net=") && f.endsWith(",127.0.0.1:4567,oidc.proxy.example:8443")
+    ),
+  );
   assert.ok(expected.some((f) => f.startsWith("--allow-run=") && f.endsWith(",firefox")));
   await assert.rejects(Deno.stat(join(ROOT, "dist", "aws-sso")), Deno.errors.NotFound);
 });
@@ -63,14 +77,14 @@ Deno.test("runFlags() are permissionFlags() plus lazy SDK loading and reading aw
   const base = permissionFlags(get, "linux");
   const read = base.find((f) => f.startsWith("--allow-read="))!;
 
-  const local = runFlags(get, "linux", "file:///opt/aws-sso/");
+  const local = runFlags(get, "linux", { sourceRoot: "file:///opt/aws-sso/" });
   assert.deepEqual(
     local,
     base.toSpliced(2, 0, "--unstable-lazy-dynamic-imports")
       .map((f) => f === read ? `${read},/opt/aws-sso` : f),
   );
   // From JSR the modules are fetched, not read: no folder is added.
-  const jsr = runFlags(get, "linux", "https://jsr.io/@ssokit/aws-sso/0.1.0/");
+  const jsr = runFlags(get, "linux", { sourceRoot: "https://jsr.io/@ssokit/aws-sso/0.1.0/" });
   assert.deepEqual(jsr, base.toSpliced(2, 0, "--unstable-lazy-dynamic-imports"));
   // By default: the folder this checkout is in.
   assert.ok(runFlags(get, "linux").includes(`${read},${ROOT}`));
