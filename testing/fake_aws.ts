@@ -297,10 +297,15 @@ function serviceError(service: Service, status: number, type: string, message: s
   return service === "oidc" ? oidcError(type, message, status) : portalError(status, type, message);
 }
 
-/** The throttling response of a service. */
+/**
+ * The throttling response of a service. SSO-OIDC's model has no TooManyRequestsException: it
+ * slows callers down with a 400 SlowDownException (`slow_down`).
+ */
 function throttled(state: FakeState, service: Service): Response {
   state.counters.throttled++;
-  return serviceError(service, 429, "TooManyRequestsException", "Rate exceeded");
+  return service === "oidc"
+    ? serviceError(service, 400, "SlowDownException", "Rate exceeded")
+    : serviceError(service, 429, "TooManyRequestsException", "Rate exceeded");
 }
 
 /** Rebuilds a response with a new body, keeping status and headers. */

@@ -42,8 +42,8 @@ export const PORTAL_OPERATIONS: readonly FakeOperation[] = [
  * What a fault does to a request:
  * - `internal`: HTTP 500 `InternalServerException` (STS: `InternalFailure`);
  * - `unavailable`: HTTP 503 `ServiceUnavailableException` (STS: `ServiceUnavailable`);
- * - `throttle`: HTTP 429 `TooManyRequestsException` (STS: 400 `Throttling`), also counted as
- *   throttled;
+ * - `throttle`: HTTP 429 `TooManyRequestsException` (STS: 400 `Throttling`; SSO-OIDC, whose model
+ *   has no such error: 400 `SlowDownException`), also counted as throttled;
  * - `slow_down`: HTTP 400 `SlowDownException` with OAuth error `slow_down`;
  * - `error`: the `status`, `errorType` and `message` of the rule, AWS-shaped;
  * - `delay`: waits `delayMs`, then serves the request normally (for client timeouts);

@@ -22,7 +22,9 @@ export function isUnauthorized(err: unknown): boolean {
 export function portalError(err: unknown, what: string): SsoError {
   if (err instanceof SsoError) return err;
   const name = awsErrorName(err);
-  if (name === "TooManyRequestsException") {
+  const status = httpStatus(err);
+  // A 429 whose error type did not come through (a proxy's or load balancer's answer) too.
+  if (name === "TooManyRequestsException" || status === 429) {
     return new SsoError("THROTTLED", `${what}: the SSO portal kept throttling requests`, {
       hint: "try again in a minute",
       cause: err,
@@ -40,7 +42,6 @@ export function portalError(err: unknown, what: string): SsoError {
       cause: err,
     });
   }
-  const status = httpStatus(err);
   if (status !== undefined && status >= 500) {
     // It answered: the network is fine, the service is not (retried already, with backoff).
     return new SsoError("SERVICE_ERROR", `${what}: ${describeAwsError(err)}`, {

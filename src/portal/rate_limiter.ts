@@ -208,6 +208,8 @@ const THROTTLING = new Set([
   "RequestThrottledException",
   "RequestLimitExceeded",
   "SlowDown",
+  // SSO-OIDC's way of saying it (its model has no TooManyRequestsException).
+  "SlowDownException",
 ]);
 
 const TRANSIENT = new Set([

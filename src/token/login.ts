@@ -22,6 +22,7 @@ import {
 } from "./client_registration.ts";
 import { authCodeLogin } from "./login_pkce.ts";
 import { deviceCodeLogin } from "./login_device.ts";
+import { withOidcRetry } from "./oidc_retry.ts";
 import type { OidcApi } from "./oidc_api.ts";
 import { EXPIRY_WINDOW_MS, type SsoToken } from "./sso_token.ts";
 
@@ -69,18 +70,19 @@ async function registration(
   const scopes = profile.scopes ?? (authCode ? ["sso:account:access"] : undefined);
   let out;
   try {
-    out = await oidc.registerClient({
-      clientName: name,
-      clientType: "public",
-      ...(scopes ? { scopes } : {}),
-      ...(authCode
-        ? {
-          grantTypes: AUTH_CODE_GRANTS,
-          redirectUris: ["http://127.0.0.1/oauth/callback"],
-          issuerUrl: profile.startUrl,
-        }
-        : {}),
-    });
+    out = await withOidcRetry(runtime, () =>
+      oidc.registerClient({
+        clientName: name,
+        clientType: "public",
+        ...(scopes ? { scopes } : {}),
+        ...(authCode
+          ? {
+            grantTypes: AUTH_CODE_GRANTS,
+            redirectUris: ["http://127.0.0.1/oauth/callback"],
+            issuerUrl: profile.startUrl,
+          }
+          : {}),
+      }));
   } catch (err) {
     throw new SsoError(
       "LOGIN_FAILED",

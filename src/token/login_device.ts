@@ -9,6 +9,7 @@ import { awsErrorName, describeAwsError } from "../aws_error.ts";
 import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { browserFailed, openBrowser } from "./browser.ts";
+import { withOidcRetry } from "./oidc_retry.ts";
 import { qrCode } from "./qr_code.ts";
 import type { ClientRegistration } from "./client_registration.ts";
 import type { CreateTokenOutput, OidcApi } from "./oidc_api.ts";
@@ -47,11 +48,12 @@ export async function deviceCodeLogin(
 ): Promise<CreateTokenOutput> {
   let auth;
   try {
-    auth = await oidc.startDeviceAuthorization({
-      clientId: reg.clientId,
-      clientSecret: reg.clientSecret,
-      startUrl: options.startUrl,
-    });
+    auth = await withOidcRetry(runtime, () =>
+      oidc.startDeviceAuthorization({
+        clientId: reg.clientId,
+        clientSecret: reg.clientSecret,
+        startUrl: options.startUrl,
+      }));
   } catch (err) {
     throw new SsoError("LOGIN_FAILED", `Cannot start sign-in: ${describeAwsError(err)}`, {
       cause: err,

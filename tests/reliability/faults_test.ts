@@ -44,16 +44,20 @@ function simulatedRuntime(home: string, aws: FakeAws): TestRuntime {
   return rt;
 }
 
-/** The kinds of fault that a retry can cure, and those it cannot. */
+/**
+ * The kinds of fault that a retry can cure, and those it cannot. A SlowDownException is a
+ * throttle (SSO-OIDC's), wherever it comes from.
+ */
 const RETRYABLE = [
   "internal",
   "unavailable",
   "throttle",
+  "slow_down",
   "reset",
   "truncate",
   "malformed",
 ] as const;
-const FINAL = ["slow_down", "error"] as const;
+const FINAL = ["error"] as const;
 
 /** What an error is if it is a clean one: an SsoError with a one-line message and hint. */
 function cleanErrorProblem(err: unknown): string | null {

@@ -186,3 +186,15 @@ Deno.test("setFaults() rejects malformed rules", async () => {
     assert.throws(() => aws.setFaults(rules as FaultRule[]), TypeError);
   }
 });
+
+Deno.test("the fake throttles SSO-OIDC as SSO-OIDC does: 400 SlowDownException, slow_down", async () => {
+  await using aws = await startFakeAws({ faults: [{ op: "registerClient", kind: "throttle" }] });
+  const res = await fetch(`${aws.url}/client/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ clientName: "x", clientType: "public" }),
+  });
+  assert.equal(res.status, 400);
+  assert.equal(res.headers.get("x-amzn-errortype"), "SlowDownException");
+  assert.equal((await res.json()).error, "slow_down");
+});

@@ -169,11 +169,11 @@ Deno.test("aws-sso --debug leaks no secret on any sign-in path", async (t) => {
       code: 1,
     },
     {
-      what: "registration answer cut short",
+      what: "registration answer cut short, every time (once is retried)",
       args: ["--login"],
       leftMs: 3600_000,
       browser: true,
-      fake: { fake: { faults: [{ op: "registerClient", kind: "truncate" }] } },
+      fake: { fake: { faults: [{ op: "registerClient", kind: "truncate", ratio: 1 }] } },
       code: 1,
     },
     {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { SsoError } from "../../src/errors.ts";
 import { getSsoToken } from "../../src/token/get_sso_token.ts";
 import { login } from "../../src/token/login_command.ts";
+import { readToken } from "../../src/token/token_store.ts";
 import { FAKE_BROWSER } from "../e2e/_cli.ts";
 import {
   assertNoSecrets,
@@ -147,18 +148,45 @@ Deno.test("getSsoToken() with loginWith aws fails with LOGIN_FAILED when the AWS
   });
 });
 
+Deno.test("login() rides out a passing fault of client registration and device authorization", async (t) => {
+  // Both create something new on every call, so repeating one is safe; SSO-OIDC signals load
+  // with SlowDownException (its model has no TooManyRequests).
+  const cases = [
+    [{ op: "registerClient", kind: "internal", count: 2 }, "pkce"],
+    [{ op: "registerClient", kind: "slow_down" }, "pkce"],
+    [{ op: "registerClient", kind: "reset" }, "device"],
+    [{ op: "startDeviceAuthorization", kind: "slow_down" }, "device"],
+    [{ op: "startDeviceAuthorization", kind: "unavailable", count: 2 }, "device"],
+  ] as const;
+  for (const [fault, flow] of cases) {
+    await t.step(`${flow}: ${fault.op} ${fault.kind}`, async () => {
+      await using env = await tokenEnv({
+        env: { BROWSER: FAKE_BROWSER },
+        fake: { deviceApproveAfterPolls: 0, faults: [fault] },
+        fakeSleep: true,
+      });
+      const profile = corpProfile(env.aws.startUrl);
+      await login(env.rt, profile, { useDeviceCode: flow === "device" });
+      assert.ok(env.aws.counters.faults >= 1, "the fault fired");
+      assert.ok(await readToken(env.rt, profile), "signed in");
+    });
+  }
+});
+
 Deno.test("login() errors name what failed and leak nothing, whatever the OIDC service does", async (t) => {
+  // Faults of the calls that are retried persist (ratio 1), or a retry would cure them.
   const faults = [
-    { op: "registerClient", kind: "internal" },
-    { op: "registerClient", kind: "truncate" },
-    { op: "registerClient", kind: "malformed" },
-    { op: "registerClient", kind: "reset" },
+    { op: "registerClient", kind: "internal", ratio: 1 },
+    { op: "registerClient", kind: "truncate", ratio: 1 },
+    { op: "registerClient", kind: "malformed", ratio: 1 },
+    { op: "registerClient", kind: "reset", ratio: 1 },
+    { op: "registerClient", kind: "slow_down", ratio: 1 },
     { op: "createToken", kind: "truncate" },
     { op: "createToken", kind: "malformed" },
     { op: "createToken", kind: "reset" },
     { op: "createToken", kind: "error", errorType: "InvalidGrantException", message: "no" },
-    { op: "startDeviceAuthorization", kind: "truncate" },
-    { op: "startDeviceAuthorization", kind: "unavailable" },
+    { op: "startDeviceAuthorization", kind: "truncate", ratio: 1 },
+    { op: "startDeviceAuthorization", kind: "unavailable", ratio: 1 },
   ] as const;
   for (const fault of faults) {
     for (const flow of ["pkce", "device"] as const) {
