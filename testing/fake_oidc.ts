@@ -283,6 +283,10 @@ export function authorize(state: FakeState, ctx: RequestContext): Response {
   if (!client.grantTypes.includes("authorization_code")) {
     return back({ error: "unauthorized_client" });
   }
+  // The AWS CLI always sends both (spec §3): a client that stopped would go unnoticed here.
+  if (!q.get("state") || q.get("scopes") === null) {
+    return back({ error: "invalid_request", error_description: "state and scopes are required" });
+  }
   const challenge = q.get("code_challenge") ?? "";
   if (q.get("code_challenge_method") !== "S256" || !/^[A-Za-z0-9_-]{43}$/.test(challenge)) {
     return back({ error: "invalid_request", error_description: "PKCE S256 is required" });

@@ -476,3 +476,17 @@ Deno.test("CreateToken answers 401 InvalidClientException for an expired registr
   assert.equal(error.error, "invalid_client");
   assert.equal(statusOf(error), 401);
 });
+
+Deno.test("GET /authorize requires state and scopes, as the AWS CLI sends them (spec §3)", async (t) => {
+  await using s = await setup();
+  const login = await authCodeLogin(s);
+  for (const param of ["state", "scopes"]) {
+    await t.step(`without ${param}`, async () => {
+      const url = new URL(login.authorizeUrl);
+      url.searchParams.delete(param);
+      const back = await openAuthorize(url.href);
+      assert.equal(back.searchParams.get("error"), "invalid_request");
+      assert.equal(back.searchParams.get("code"), null);
+    });
+  }
+});
