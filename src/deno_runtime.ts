@@ -213,8 +213,11 @@ export function denoRuntime(): Runtime {
     program: {
       execPath: Deno.execPath(),
       // The CLI module, however this program was started (mod.ts, a script that calls main()):
-      // what credential_process lines should run, loading no more than a call needs.
-      mainModule: new URL("../cli.ts", import.meta.url).href,
+      // what credential_process lines should run, loading no more than a call needs. Worked out
+      // when asked: a cached credential_process call never does.
+      get mainModule() {
+        return new URL("../cli.ts", import.meta.url).href;
+      },
       standalone: Deno.build.standalone ?? false,
     },
     pid: Deno.pid,

@@ -55,8 +55,11 @@ function tokenOptions(flags: Flags, profileName: string, runtime: Runtime): GetS
     useDeviceCode: flags.useDeviceCode,
     noBrowser: flags.noBrowser,
     // This very program: `aws-sso` need not be on the PATH (`deno run …` in credential_process).
-    loginCommand: [...selfCommand(runtime.program, ["-A"]), "-p", profileName, "--login"]
-      .map(shellQuote).join(" "),
+    // Worked out when a message needs it, not on every call.
+    get loginCommand() {
+      return [...selfCommand(runtime.program, ["-A"]), "-p", profileName, "--login"]
+        .map(shellQuote).join(" ");
+    },
   };
 }
 
