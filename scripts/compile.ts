@@ -7,15 +7,16 @@
  */
 
 import { loadAwsFile, profileNames } from "../src/config/aws_files.ts";
-import { loadSsoProfile } from "../src/config/load_sso_profile.ts";
+import { ssoProfileOf } from "../src/config/load_sso_profile.ts";
 import { permissionFlags } from "../src/cli/permissions.ts";
 import { denoFileSystem } from "../src/deno_runtime.ts";
 
 const runtime = { fs: denoFileSystem, env: (name: string) => Deno.env.get(name) };
+const config = await loadAwsFile(runtime, "config");
 const endpoints: string[] = [];
-for (const name of profileNames((await loadAwsFile(runtime, "config")).doc)) {
+for (const name of profileNames(config.doc)) {
   try {
-    endpoints.push(...Object.values((await loadSsoProfile(runtime, name)).endpoints ?? {}));
+    endpoints.push(...Object.values(ssoProfileOf(config, name).endpoints ?? {}));
   } catch {
     // Not an SSO profile: nothing to reach.
   }

@@ -5,7 +5,7 @@
  */
 
 import type { Runtime } from "../runtime.ts";
-import { getProfile, getServices, getSsoSession, loadAwsFile } from "./aws_files.ts";
+import { type AwsFile, getProfile, getServices, getSsoSession, loadAwsFile } from "./aws_files.ts";
 import { resolveSsoProfile, type SsoProfile } from "./resolve_sso_profile.ts";
 
 /**
@@ -33,7 +33,18 @@ export async function loadSsoProfile(
   runtime: Pick<Runtime, "fs" | "env">,
   name: string,
 ): Promise<SsoProfile> {
-  const config = await loadAwsFile(runtime, "config");
+  return ssoProfileOf(await loadAwsFile(runtime, "config"), name);
+}
+
+/**
+ * Resolves an SSO profile of a config file already loaded (to resolve several with one read).
+ *
+ * @param config the loaded config file
+ * @param name the profile name
+ * @returns the resolved profile
+ * @throws {SsoError} `PROFILE_NOT_FOUND`, `NOT_SSO_PROFILE` or `INVALID_CONFIG`
+ */
+export function ssoProfileOf(config: AwsFile, name: string): SsoProfile {
   return resolveSsoProfile(name, {
     path: config.path,
     profile: (n) => getProfile(config.doc, n),

@@ -3,6 +3,7 @@ import { SsoError } from "../../src/errors.ts";
 import { getSsoToken } from "../../src/token/get_sso_token.ts";
 import { login } from "../../src/token/login_command.ts";
 import { readToken } from "../../src/token/token_store.ts";
+import type { FaultRule } from "../../testing/mod.ts";
 import { FAKE_BROWSER } from "../e2e/_cli.ts";
 import {
   assertNoSecrets,
@@ -13,6 +14,7 @@ import {
   plantToken,
   rejection,
   sha1,
+  type TokenEnv,
   tokenEnv,
   zulu,
 } from "./_fixtures.ts";
@@ -148,6 +150,15 @@ Deno.test("getSsoToken() with loginWith aws fails with LOGIN_FAILED when the AWS
   });
 });
 
+/** A token env whose fake applies `fault`, with a browser that approves and a virtual clock. */
+function faultyEnv(fault: FaultRule): Promise<TokenEnv> {
+  return tokenEnv({
+    env: { BROWSER: FAKE_BROWSER },
+    fake: { deviceApproveAfterPolls: 0, faults: [fault] },
+    fakeSleep: true,
+  });
+}
+
 Deno.test("login() rides out a passing fault of client registration and device authorization", async (t) => {
   // Both create something new on every call, so repeating one is safe; SSO-OIDC signals load
   // with SlowDownException (its model has no TooManyRequests).
@@ -160,11 +171,7 @@ Deno.test("login() rides out a passing fault of client registration and device a
   ] as const;
   for (const [fault, flow] of cases) {
     await t.step(`${flow}: ${fault.op} ${fault.kind}`, async () => {
-      await using env = await tokenEnv({
-        env: { BROWSER: FAKE_BROWSER },
-        fake: { deviceApproveAfterPolls: 0, faults: [fault] },
-        fakeSleep: true,
-      });
+      await using env = await faultyEnv(fault);
       const profile = corpProfile(env.aws.startUrl);
       await login(env.rt, profile, { useDeviceCode: flow === "device" });
       assert.ok(env.aws.counters.faults >= 1, "the fault fired");
@@ -192,11 +199,7 @@ Deno.test("login() errors name what failed and leak nothing, whatever the OIDC s
     for (const flow of ["pkce", "device"] as const) {
       if (flow === "pkce" && fault.op === "startDeviceAuthorization") continue;
       await t.step(`${flow}: ${fault.op} ${fault.kind}`, async () => {
-        await using env = await tokenEnv({
-          env: { BROWSER: FAKE_BROWSER },
-          fake: { deviceApproveAfterPolls: 0, faults: [fault] },
-          fakeSleep: true,
-        });
+        await using env = await faultyEnv(fault);
         const profile = corpProfile(env.aws.startUrl);
         // Secrets exist before the failure: a live registration and token of another session.
         await plantToken(env, legacyProfile(env.aws.startUrl), { leftMs: 3600_000 });
