@@ -68,7 +68,11 @@ export interface FakeAwsOptions {
    * visit of `verificationUriComplete`. Default 1.
    */
   deviceApproveAfterPolls?: number | null;
-  /** Answer `slow_down` to device code polls closer than the interval. Default false. */
+  /**
+   * Answer `slow_down` to a device code poll closer to the previous one than the interval, on
+   * the fake's clock ({@linkcode FakeAwsOptions.now}), and lengthen that device code's interval
+   * by 5 s, as RFC 8628 has it. Default true.
+   */
   enforcePollInterval?: boolean;
   /** The user denies: `access_denied` for device codes and `/authorize`. Default false. */
   userDenies?: boolean;
@@ -272,7 +276,7 @@ function configOf(options: FakeAwsOptions): FakeConfig {
     deviceApproveAfterPolls: approve === null
       ? null
       : nonNegative("deviceApproveAfterPolls", approve, 1),
-    enforcePollInterval: options.enforcePollInterval ?? false,
+    enforcePollInterval: options.enforcePollInterval ?? true,
     userDenies: options.userDenies ?? false,
     refreshTokens: options.refreshTokens ?? "scoped",
     defaultPageSize: pageSize,

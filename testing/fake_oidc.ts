@@ -120,6 +120,7 @@ export function startDeviceAuthorization(state: FakeState, ctx: RequestContext):
     clientId: client.clientId,
     expiresAt: state.now() + state.config.deviceCodeTtlSeconds * 1000,
     polls: 0,
+    pollIntervalMs: state.config.devicePollIntervalSeconds * 1000,
     status: "pending",
   });
   state.userCodes.set(userCode, deviceCode);
@@ -169,14 +170,16 @@ function deviceCodeGrant(state: FakeState, client: ClientRecord, deviceCode: unk
   if (device.expiresAt <= state.now()) {
     return oidcError("ExpiredTokenException", "Device code has expired");
   }
-  const { devicePollIntervalSeconds, deviceApproveAfterPolls, userDenies } = state.config;
-  const polledAt = performance.now();
+  const { deviceApproveAfterPolls, userDenies } = state.config;
+  const polledAt = state.now();
   const previous = device.lastPollAt;
   device.lastPollAt = polledAt;
   if (
     state.config.enforcePollInterval && previous !== undefined &&
-    polledAt - previous < devicePollIntervalSeconds * 1000
+    polledAt - previous < device.pollIntervalMs
   ) {
+    // RFC 8628 §3.5: the client must wait 5 s longer from now on.
+    device.pollIntervalMs += 5_000;
     return oidcError("SlowDownException", "Client is polling too fast");
   }
   if (device.status === "pending" && deviceApproveAfterPolls !== null) {

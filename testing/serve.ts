@@ -32,7 +32,8 @@ Options:
   --access-token-ttl S             access token lifetime in seconds (default 28800)
   --role-credentials-ttl S         role credential lifetime in seconds (default 3600)
   --device-approve-after-polls K   pending polls before approval; "manual" waits (default 1)
-  --device-poll-interval S         interval returned by StartDeviceAuthorization (default 1)
+  --device-poll-interval S         interval returned by StartDeviceAuthorization; closer polls get
+                                  slow_down and 5 s more each time (default 1)
   --seed N                         PRNG seed for random decisions (default 1)
   --start-url URL                  the start URL it accepts
   --region REGION                  the region it claims (default us-east-1)

@@ -117,7 +117,10 @@ export interface DeviceRecord {
   /** Epoch ms. */
   expiresAt: number;
   polls: number;
+  /** When it was last polled, on the fake's clock (epoch ms). */
   lastPollAt?: number;
+  /** How far apart polls must be, ms: the interval given, plus 5 s for each `slow_down`. */
+  pollIntervalMs: number;
   status: "pending" | "approved" | "denied" | "consumed";
 }
 

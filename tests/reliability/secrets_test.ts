@@ -192,7 +192,11 @@ Deno.test("aws-sso: throttling, 5xx and a malformed answer around a secret, with
 });
 
 Deno.test("sign-in: the redirect server is on 127.0.0.1 only and answers only its state; no command line carries a secret", async (t) => {
-  await using aws = await startFakeAws({ deviceApproveAfterPolls: null });
+  // Its runtime does not wait between polls.
+  await using aws = await startFakeAws({
+    deviceApproveAfterPolls: null,
+    enforcePollInterval: false,
+  });
   await using tmp = await withTmpDir();
   await seedHome(tmp.path, aws);
   const argv: string[][] = [];

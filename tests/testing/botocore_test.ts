@@ -88,6 +88,7 @@ print(json.dumps(out))
 Deno.test("botocore maps the fake's CreateToken errors to its OIDC exception classes", async () => {
   await using aws = await startFakeAws({
     deviceApproveAfterPolls: 2,
+    devicePollIntervalSeconds: 0, // the script polls back to back; its slow_down is the fault's
     faults: [{ op: "createToken", kind: "slow_down", skip: 1, count: 1 }],
   });
   await using expiring = await startFakeAws({ deviceCodeTtlSeconds: 0 });

@@ -35,11 +35,14 @@ function statusOf(error: Record<string, unknown>): number | undefined {
   return (error.$metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode;
 }
 
-/** A fake plus a real OIDC client pointed at it. */
+/**
+ * A fake plus a real OIDC client pointed at it. Device codes may be polled back to back unless
+ * the options give an interval.
+ */
 async function setup(options: FakeAwsOptions = {}): Promise<
   { aws: FakeAws; oidc: SSOOIDCClient } & AsyncDisposable
 > {
-  const aws = await startFakeAws(options);
+  const aws = await startFakeAws({ devicePollIntervalSeconds: 0, ...options });
   const oidc = new SSOOIDCClient({ endpoint: aws.url, region: "us-east-1", maxAttempts: 1 });
   return {
     aws,
@@ -237,11 +240,31 @@ Deno.test("CreateToken (device code) answers slow_down when injected or when pol
     assert.equal(f.aws.counters.faults, 1);
     assert.ok(await rejection(poll()) instanceof AuthorizationPendingException);
   });
-  await t.step("enforcePollInterval", async () => {
-    await using f = await setup({ enforcePollInterval: true, devicePollIntervalSeconds: 5 });
+  await t.step("polled closer than the interval, by default, on the fake's clock", async () => {
+    let now = Date.now();
+    await using f = await setup({
+      devicePollIntervalSeconds: 5,
+      deviceApproveAfterPolls: 2,
+      now: () => now,
+    });
     const { poll } = await deviceLogin(f);
     assert.ok(await rejection(poll()) instanceof AuthorizationPendingException);
-    assert.ok(await rejection(poll()) instanceof SlowDownException);
+    now += 4_999;
+    assert.ok(await rejection(poll()) instanceof SlowDownException, "4.999 s after the last");
+    // As RFC 8628 §3.5 has it: after slow_down the interval is 5 s longer, for good.
+    now += 5_000;
+    assert.ok(await rejection(poll()) instanceof SlowDownException, "5 s: 10 s were due");
+    now += 15_000;
+    assert.ok(await rejection(poll()) instanceof AuthorizationPendingException, "15 s later");
+    now += 15_000;
+    const token = await poll();
+    assert.ok(token.accessToken);
+  });
+  await t.step("enforcePollInterval: false lets a client poll at will", async () => {
+    await using f = await setup({ enforcePollInterval: false, devicePollIntervalSeconds: 5 });
+    const { poll } = await deviceLogin(f);
+    assert.ok(await rejection(poll()) instanceof AuthorizationPendingException);
+    assert.ok((await poll()).accessToken);
   });
 });
 

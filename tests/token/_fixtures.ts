@@ -67,7 +67,7 @@ export interface SpawnCall {
 
 /** Everything one test needs; dispose of it with `await using`. */
 export interface TokenEnv extends AsyncDisposable {
-  /** The fake AWS, on the runtime's clock. */
+  /** The fake AWS, on the runtime's clock unless its options give another. */
   aws: FakeAws;
   /** The temp HOME. */
   home: string;
@@ -85,7 +85,7 @@ export interface TokenEnv extends AsyncDisposable {
 
 /** Options of {@linkcode tokenEnv}. */
 export interface TokenEnvOptions {
-  /** Options of the fake (its clock is always the runtime's). */
+  /** Options of the fake (its clock is the runtime's unless they give one). */
   fake?: FakeAwsOptions;
   /** Extra environment variables (e.g. `BROWSER`). */
   env?: Record<string, string>;
@@ -122,7 +122,7 @@ export async function tokenEnv(options: TokenEnvOptions = {}): Promise<TokenEnv>
     now: options.now ?? Math.floor(Date.now() / 1000) * 1000,
     overrides,
   });
-  const aws = await startFakeAws({ ...options.fake, now: () => rt.now() });
+  const aws = await startFakeAws({ now: () => rt.now(), ...options.fake });
   Object.assign(rt.vars, aws.env, options.env);
   const cacheDir = join(home, ".aws", "sso", "cache");
   return {

@@ -30,8 +30,13 @@ function assertNoLeak(env: TokenEnv, r: { stdout: string; stderr: string }): voi
   );
 }
 
+/** A token env whose fake runs on the real clock, as the CLI it serves does (it polls in real time). */
 async function cliEnv(options: Parameters<typeof tokenEnv>[0] = {}): Promise<TokenEnv> {
-  const env = await tokenEnv({ now: Date.now(), ...options });
+  const env = await tokenEnv({
+    now: Date.now(),
+    ...options,
+    fake: { now: Date.now, ...options.fake },
+  });
   await writeSsoConfig(env.home, env.aws.startUrl);
   return env;
 }
