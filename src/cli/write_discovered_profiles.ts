@@ -22,6 +22,7 @@ import { DEFAULT_PROFILE_TEMPLATE, discoveredProfileName } from "../portal/profi
 import { formatRoleArn } from "../portal/role_arn.ts";
 import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
+import { runsAwsSsoFor } from "./aws_sso_line.ts";
 import { lineDiff } from "./line_diff.ts";
 import { runFlags } from "./permissions.ts";
 import { selfCommand, shellQuote } from "./self_command.ts";
@@ -41,15 +42,20 @@ export interface WriteDiscoveredOptions extends GetSsoTokenOptions {
 
 /**
  * Whether an existing profile may be rewritten: one that discovery from this SSO profile wrote,
- * or an unmarked one with no SSO keys whose `credential_process` runs aws-sso (or the Python
- * `aws_sso`). Anything else was written by hand (`role_arn`, `region` only, …) or comes from
- * another SSO profile.
+ * or an unmarked one with no SSO keys whose `credential_process` gets this very role through
+ * this SSO profile with aws-sso or the Python `aws_sso` (whose discovery wrote such profiles).
+ * Anything else was written by hand (`role_arn`, another SSO profile's or role's line, a wrapper
+ * script, …) or comes from another SSO profile's discovery.
  */
-function mayUpdate(keys: Record<string, string>, ssoProfile: string): boolean {
+function mayUpdate(
+  keys: Record<string, string>,
+  ssoProfile: string,
+  role: DiscoveredRole,
+): boolean {
   if (keys[DISCOVERED_MARKER] !== undefined) return keys[DISCOVERED_MARKER] === ssoProfile;
   if (Object.keys(keys).some((k) => k.startsWith("sso_"))) return false;
   const process = keys["credential_process"];
-  return process !== undefined && /aws[-_]sso/.test(process);
+  return process !== undefined && runsAwsSsoFor(process, ssoProfile, role);
 }
 
 /** The first few of `items`, for a one-line summary. */
@@ -159,7 +165,7 @@ export async function writeDiscoveredProfiles(
       const section = profileSectionName(name, "config");
       const existing = doc.lookup({ type: "profile", name });
       const keys = existing?.toRecord();
-      if (keys && !mayUpdate(keys, profile.profileName)) {
+      if (keys && !mayUpdate(keys, profile.profileName, role)) {
         (keys[DISCOVERED_MARKER] !== undefined ? counts.otherSso : counts.byHand).push(name);
         continue;
       }

@@ -273,9 +273,13 @@ function splitLines(text: string): string[] {
 
 /**
  * Python's `shlex.split(s)` (POSIX mode, no comments), or `undefined` where it raises
- * `ValueError` (an unclosed quote or a trailing backslash).
+ * `ValueError` (an unclosed quote or a trailing backslash). botocore splits section headers and
+ * `credential_process` lines with it.
+ *
+ * @param s the text
+ * @returns the words
  */
-function shlexSplit(s: string): string[] | undefined {
+export function shlexSplit(s: string): string[] | undefined {
   const out: string[] = [];
   if (!/["'\\]/.test(s)) {
     // No quotes or escapes: words between whitespace.

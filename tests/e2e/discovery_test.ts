@@ -250,6 +250,41 @@ Deno.test("aws-sso -d never takes over a profile it did not write, even one with
   }
 });
 
+Deno.test("aws-sso -d takes over a Python aws_sso line only for this SSO profile and that very role", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const others = "\n[profile 111111111111-AdministratorAccess]\n" +
+    "credential_process = aws-sso -p orgb -r arn:aws:iam::999999999999:role/Admin -ext\n" +
+    "region = ap-southeast-2\n" +
+    "\n[profile 222222222222-Developer]\ncredential_process = aws-sso-wrapper.sh dev\n" +
+    "\n[profile 222222222222-ReadOnly]\n" +
+    "credential_process = aws-sso -p corp -r arn:aws:iam::222222222222:role/Developer -ext\n";
+  const python = "\n[profile 111111111111-ReadOnly]\n" +
+    "credential_process = python3 -m aws_sso -p corp -r arn:aws:iam::111111111111:role/aws-reserved/" +
+    "sso.amazonaws.com/AWSReservedSSO_ReadOnly_0123456789abcdef -ext\n" +
+    "\n[profile 333333333333-Developer]\n" +
+    "credential_process = aws-sso --profile=corp --account 333333333333 --role Developer -ext\n";
+  const config = await writeSsoConfig(tmp.path, aws.startUrl, others + python);
+  await issueSession(aws, tmp.path, "corp");
+  const original = await Deno.readTextFile(config);
+  const result = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /2 updated.*3 left alone \(written by hand: 111111111111-AdministratorAccess, 222222222222-Developer, 222222222222-ReadOnly\)/,
+  );
+  const text = await Deno.readTextFile(config);
+  assert.ok(text.includes(others), "another SSO profile's, a wrapper's and another role's kept");
+  assert.ok(!text.includes(python) && original.includes(python));
+  const profiles = await botocoreProfiles(config);
+  assert.equal(profiles["111111111111-ReadOnly"]?.aws_sso_discovered_from, "corp");
+  assert.equal(profiles["333333333333-Developer"]?.aws_sso_discovered_from, "corp");
+  assert.equal(
+    profiles["111111111111-ReadOnly"]?.credential_process,
+    expectedProcessLine(tmp.path, aws, "111111111111", "ReadOnly"),
+  );
+});
+
 Deno.test("aws-sso -d says which roles it left out because their profile names collide", async () => {
   await using aws = await startFakeAws();
   await using tmp = await withTmpDir();
