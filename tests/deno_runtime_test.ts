@@ -49,3 +49,31 @@ Deno.test("spawn() gives the exit code, -1 when the program cannot start, null w
   );
   await new Promise((r) => setTimeout(r, 1_500)); // let it end, with the ops that wait for it
 });
+
+Deno.test("oidc() refuses a CreateToken answer whose access token no HTTP header can carry", async (t) => {
+  let accessToken = "";
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => Response.json({ accessToken, expiresIn: 3600, tokenType: "Bearer" }),
+  );
+  const oidc = await denoRuntime().oidc({
+    region: "us-east-1",
+    endpoint: `http://127.0.0.1:${server.addr.port}`,
+  });
+  const input = {
+    clientId: "c",
+    clientSecret: "s",
+    grantType: "refresh_token",
+    refreshToken: "r",
+  };
+  await t.step("a whole token", async () => {
+    accessToken = "aoaAAAAAGZ:ok/+=";
+    assert.equal((await oidc.createToken(input)).accessToken, accessToken);
+  });
+  for (const bad of ["\u0000", "\r\n", " ", "é"]) {
+    await t.step(JSON.stringify(bad), async () => {
+      accessToken = `aoa${bad}AAAA`;
+      await assert.rejects(oidc.createToken(input), { name: "InvalidResponse" });
+    });
+  }
+});

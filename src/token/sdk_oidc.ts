@@ -14,6 +14,7 @@ import { scrubAnswers } from "../aws_error.ts";
 import { awsRequestHandler, sdkClientSettings } from "../aws_http.ts";
 import { dnsSuffix } from "../endpoints.ts";
 import type { OidcApi, OidcClientOptions } from "./oidc_api.ts";
+import { bearerToken } from "./sso_token.ts";
 
 function invalid(what: string): Error {
   return Object.assign(new Error(`SSO OIDC returned no ${what}`), { name: "InvalidResponse" });
@@ -77,7 +78,7 @@ export function sdkOidc(options: OidcClientOptions): OidcApi {
     },
     async createToken(input) {
       const out = await client.send(new CreateTokenCommand(input));
-      const accessToken = text(out.accessToken);
+      const accessToken = bearerToken(out.accessToken);
       const expiresIn = seconds(out.expiresIn);
       if (!accessToken || !expiresIn) throw invalid("access token");
       const tokenType = text(out.tokenType);

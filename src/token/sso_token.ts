@@ -65,8 +65,20 @@ function optionalString(o: Record<string, unknown>, key: string): string | undef
 }
 
 /**
+ * An access token as AWS issues them: printable ASCII without spaces, which an HTTP header
+ * carries as it is; or `undefined`. Another character would make the request fail with an error
+ * that quotes the whole token.
+ *
+ * @param value a field of a token file or of a CreateToken answer
+ * @returns the token, or `undefined`
+ */
+export function bearerToken(value: unknown): string | undefined {
+  return typeof value === "string" && /^[\x21-\x7e]+$/.test(value) ? value : undefined;
+}
+
+/**
  * Reads a token file's text. A registration file, a corrupt file or one without a usable
- * `accessToken` and `expiresAt` gives `null`, never an exception.
+ * `accessToken` (see {@linkcode bearerToken}) and `expiresAt` gives `null`, never an exception.
  *
  * @param text the file's content
  * @returns the token, or `null`
@@ -80,7 +92,7 @@ export function parseSsoToken(text: string): SsoToken | null {
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
   const o = data as Record<string, unknown>;
-  const accessToken = optionalString(o, "accessToken");
+  const accessToken = bearerToken(o.accessToken);
   const expiresAt = typeof o.expiresAt === "string" ? parseAwsTime(o.expiresAt) : null;
   if (!accessToken || expiresAt === null) return null;
   const regExpiry = typeof o.registrationExpiresAt === "string"

@@ -148,3 +148,27 @@ Deno.test("aws-sso -d with no account assigned says so and writes nothing", asyn
     assert.deepEqual(await snapshot(tmp.path), before);
   }
 });
+
+Deno.test("aws-sso takes a cached token no HTTP header can carry for no session, and never shows it", async (t) => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  const tokenFile = await issueSession(aws, tmp.path, "corp");
+  const token = JSON.parse(await Deno.readTextFile(tokenFile));
+  for (const bad of ["\u0000", "\n", " ", "é"]) {
+    await t.step(JSON.stringify(bad), async () => {
+      await Deno.writeTextFile(
+        tokenFile,
+        JSON.stringify({ ...token, accessToken: bad + token.accessToken }),
+      );
+      const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext", "--no-login", "--debug"], {
+        home: tmp.path,
+        env: aws.env,
+      });
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /^aws-sso: .*no SSO session/);
+      assertNoSecret(result.stdout + result.stderr, aws);
+      assert.equal(aws.counters.getRoleCredentials, 0, "the token was not sent");
+    });
+  }
+});
