@@ -40,16 +40,23 @@ export async function readFailureNote(
   }
 }
 
-/** Writes a note (best effort: without it, others only try again sooner). */
+/**
+ * Writes a note (best effort: without it, others only try again sooner). It goes to a new file
+ * that then takes the note's name, so that whatever was there (a symlink to a file elsewhere)
+ * is replaced, never written through.
+ */
 export async function writeFailureNote(
   runtime: Runtime,
   profile: SsoProfile,
   kind: FailureKind,
   note: Record<string, unknown>,
 ): Promise<void> {
-  await runtime.fs.writeFile(
-    failureNotePath(runtime, profile, kind),
-    `${JSON.stringify(note)}\n`,
-    { mode: 0o600 },
-  ).catch(() => {});
+  const path = failureNotePath(runtime, profile, kind);
+  const temp = `${path}.${runtime.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    await runtime.fs.writeFile(temp, `${JSON.stringify(note)}\n`, { createNew: true, mode: 0o600 });
+    await runtime.fs.rename(temp, path);
+  } catch {
+    await runtime.fs.remove(temp).catch(() => {});
+  }
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { SsoError } from "../../src/errors.ts";
 import { getSsoToken, MIN_VALIDITY_MS, REFRESH_RETRY_MS } from "../../src/token/get_sso_token.ts";
 import { EXPIRY_WINDOW_MS } from "../../src/token/sso_token.ts";
@@ -152,6 +153,24 @@ Deno.test("getSsoToken() tries a refused refresh again only after a minute, whic
     getSsoToken(env.rt, profile, { login: "never", rejected: issued.accessToken }),
     (err: unknown) => err instanceof SsoError && err.code === "LOGIN_REQUIRED",
   );
+});
+
+Deno.test("getSsoToken() writes its failure note in place of a symlink, never through it", async () => {
+  await using env = await tokenEnv();
+  const profile = corpProfile(env.aws.startUrl);
+  await plantToken(env, profile, { leftMs: 10 * MIN });
+  env.aws.revokeRefreshTokens();
+  const precious = join(env.home, "precious.txt");
+  await Deno.writeTextFile(precious, "mine\n");
+  const note = (await env.tokenPath(profile)).replace(/\.json$/, ".refresh-failed");
+  await Deno.symlink(precious, note);
+  await getSsoToken(env.rt, profile, { login: "never" });
+  assert.equal(env.aws.counters.createToken.refresh_token, 1);
+  assert.equal(await Deno.readTextFile(precious), "mine\n", "the link's target is untouched");
+  const info = await Deno.lstat(note);
+  assert.ok(info.isFile, "the note replaced the link");
+  assert.equal(info.mode! & 0o777, 0o600);
+  assert.match(await Deno.readTextFile(note), /failedAt/);
 });
 
 Deno.test("getSsoToken() signs in when the refresh is refused and the token is (nearly) expired", async (t) => {
