@@ -144,7 +144,10 @@ export async function writeDiscoveredProfiles(
     collided: [] as string[],
     unusable: [] as string[],
   };
-  await withLock(runtime, `${path}.lock`, async () => {
+  // A dry run writes nothing, so it needs no lock (nor a folder it could write the lock in).
+  const locked = (fn: () => Promise<void>) =>
+    options.dryRun ? fn() : withLock(runtime, `${path}.lock`, fn);
+  await locked(async () => {
     const file = await loadAwsFile(runtime, "config");
     const doc = file.doc;
     const wanted = new Set<string>();

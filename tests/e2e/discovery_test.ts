@@ -9,7 +9,8 @@ import { pathToFileURL } from "node:url";
 import { runFlags } from "../../src/cli/permissions.ts";
 import { shellQuote } from "../../src/cli/self_command.ts";
 import { type FakeAws, sampleDirectory, startFakeAws } from "../../testing/mod.ts";
-import { withTmpDir } from "../helpers.ts";
+import { main } from "../../src/cli/main.ts";
+import { snapshot, testRuntime, withTmpDir } from "../helpers.ts";
 import { CLI, cliEnv, ROOT, runCli, writeSsoConfig } from "./_cli.ts";
 import { awsCliIdentity, boto3Identity, botocoreProfiles, clientEnv } from "./_clients.ts";
 import { assertIdentity, assertNoSecret } from "./_fixtures.ts";
@@ -360,4 +361,21 @@ Deno.test("aws-sso -d lines may reach the endpoints the config names, and every 
       assert.match(line, new RegExp(`--allow-net=[^ ']*\\*\\.${suffix.replaceAll(".", "\\.")}`));
     }
   });
+});
+
+Deno.test("aws-sso -d --dry-run works where nothing can be written (it takes no lock)", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const before = await snapshot(tmp.path);
+  const readOnly = () => Promise.reject(new Deno.errors.PermissionDenied("read-only file system"));
+  const real = testRuntime({ home: tmp.path, env: aws.env });
+  const rt = {
+    ...real,
+    fs: { ...real.fs, writeFile: readOnly, rename: readOnly, mkdir: readOnly, remove: readOnly },
+  };
+  assert.equal(await main(["-p", "corp", "-d", "--dry-run"], rt), 0, real.err());
+  assert.match(real.out(), /^\+\[profile 111111111111-ReadOnly\]$/m);
+  assert.deepEqual(await snapshot(tmp.path), before);
 });
