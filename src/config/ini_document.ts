@@ -891,8 +891,9 @@ export class IniDocument {
    * Sets a key, creating the section (see {@linkcode IniDocument.addSection}) if it is missing.
    *
    * An existing key (matched case-insensitively in the section botocore uses) keeps its line's
-   * key spelling, indentation, delimiter and spacing; only the value changes, and its
-   * continuation lines are removed. A new key is written as `key = value` after the section's
+   * indentation and its spacing around `=`; the key is written as given, and a `:` line as
+   * `key = value` (botocore reads keys in any case and `:` too, the JS SDK neither); the value
+   * changes, and its continuation lines are removed. A new key is written as `key = value` after the section's
    * last key (before trailing blank and comment lines), indented like that key. New lines use
    * the file's line ending; a file without a final newline gets one when a line is added at its
    * end. Keys from `[DEFAULT]` are never edited through another section.
@@ -929,7 +930,7 @@ export class IniDocument {
     if (entry) {
       // The key line keeps its line ending, unless the value ran to a file end without one.
       const eol = eolOf(lines[entry.end]!) === "" ? "" : eolOf(lines[entry.start]!);
-      const line = replaceValue(lines[entry.start]!, value) + eol;
+      const line = replaceValue(lines[entry.start]!, key, value) + eol;
       lines.splice(entry.start, entry.end - entry.start + 1, line);
     } else {
       const last = block.entries[block.entries.length - 1];
@@ -1196,19 +1197,26 @@ function leadingSpace(line: string): string {
 }
 
 /**
- * A key line with a new value, keeping everything up to the delimiter and the spacing after it.
+ * A key line with the key spelled as given and a new value, keeping the indentation and the
+ * spacing around `=`; a `:` line becomes `key = value`.
  */
-function replaceValue(line: string, value: string): string {
+function replaceValue(line: string, key: string, value: string): string {
   const text = stripEol(line);
   const eq = text.indexOf("=");
   const colon = text.indexOf(":");
   const d = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+  const indent = text.slice(0, leadingSpace(text).length);
+  // A `:` line becomes `key = value`: the JS SDK reads no other delimiter.
+  if (text[d] === ":") return `${indent}${key} =${value === "" ? "" : " "}${value}`;
+  let keyEnd = d;
+  while (keyEnd > indent.length && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+  const head = indent + key + text.slice(keyEnd, d + 1);
   let after = d + 1;
   while (after < text.length && isPySpace(text.charCodeAt(after))) after++;
-  if (value === "") return text.slice(0, d + 1);
+  if (value === "") return head;
   let space = text.slice(d + 1, after);
   if (space === "" && after >= text.length && d > 0 && isPySpace(text.charCodeAt(d - 1))) {
     space = " ";
   }
-  return text.slice(0, d + 1) + space + value;
+  return head + space + value;
 }

@@ -426,20 +426,23 @@ Deno.test({
 // --- set() ---------------------------------------------------------------------------------
 
 Deno.test({
-  name: "IniDocument.set() replaces a value keeping the line's key, indentation and delimiter",
+  name:
+    "IniDocument.set() replaces a value keeping the line's indentation and delimiter, the key as given",
   permissions: "none",
   async fn(t) {
     const cases: Array<[string, string, string, string]> = [
       ["spaces around =", "region = a", "b", "region = b"],
       ["no spaces", "region=a", "b", "region=b"],
-      ["colon", "Region : a", "b", "Region : b"],
-      ["colon without space after", "region :a", "b", "region :b"],
+      ["colon", "Region : a", "b", "region = b"],
+      ["colon without space after", "region:a", "b", "region = b"],
+      ["colon, empty new value", "region: a", "", "region ="],
       ["indented with a tab", "\tregion\t=\ta", "b", "\tregion\t=\tb"],
       ["trailing whitespace dropped", "region = a   ", "b", "region = b"],
       ["empty old value", "region =", "b", "region = b"],
       ["empty old value without space", "region=", "b", "region=b"],
       ["empty new value", "region = a", "", "region ="],
-      ["matched case-insensitively", "REGION = a", "b", "REGION = b"],
+      ["matched case-insensitively, written as given", "REGION = a", "b", "region = b"],
+      ["the key's own spacing", "\tREGION  \t= a", "b", "\tregion  \t= b"],
     ];
     for (const [name, line, value, want] of cases) {
       await t.step(name, () => {

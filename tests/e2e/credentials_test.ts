@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
 import { runCli, writeSsoConfig } from "./_cli.ts";
-import { awsCliIdentity, boto3Identity, clientEnv } from "./_clients.ts";
+import { awsCliIdentity, boto3Identity, clientEnv, jsSdkIdentity } from "./_clients.ts";
 import {
   assertCleanFailure,
   assertIdentity,
@@ -150,6 +150,35 @@ Deno.test("aws-sso writes [default] of ~/.aws/credentials, keeping every other b
       "AWS CLI v2 [default]",
     );
   });
+});
+
+Deno.test("aws-sso writes the keys it owns in lower case with =, as the JS SDK reads them", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const path = join(tmp.path, ".aws", "credentials");
+  await Deno.writeTextFile(
+    path,
+    "[default]\nAWS_ACCESS_KEY_ID = AKIAOLDEXAMPLE\nAws_Secret_Access_Key: old\n" +
+      "AWS_SESSION_TOKEN=old\nRegion = eu-west-1\n",
+    { mode: 0o600 },
+  );
+  const result = await runCli(["-p", "corp", "-r", ROLE_ARN], { home: tmp.path, env: aws.env });
+  assert.equal(result.code, 0, result.stderr);
+  const text = await Deno.readTextFile(path);
+  assert.match(
+    text,
+    /^\[default\]\naws_access_key_id = ASIA\S+\naws_secret_access_key = \S+\naws_session_token=\S+\nRegion = eu-west-1\n/,
+    "each line keeps its spacing, gets = (the JS SDK reads no :); a key aws-sso does not own is kept",
+  );
+  const env = clientEnv(tmp.path, aws);
+  assertIdentity(
+    await jsSdkIdentity(env, aws.url, "default", "ini"),
+    "111111111111",
+    "ReadOnly",
+    "JS SDK [default]",
+  );
 });
 
 Deno.test("aws-sso leaves a credentials file it cannot parse alone and names the line", async () => {
