@@ -4,6 +4,7 @@
  * @module
  */
 
+import { shellQuote } from "../cli/self_command.ts";
 import { SsoError } from "../errors.ts";
 
 /** Everything sign-in and the portal need to know about an SSO profile. */
@@ -83,7 +84,7 @@ export function resolveSsoProfile(name: string, lookup: ProfileLookup): SsoProfi
   const section = lookup.profile(name);
   if (!section) {
     throw new SsoError("PROFILE_NOT_FOUND", `Profile "${name}" not found in ${lookup.path}`, {
-      hint: `add it with "aws configure sso --profile ${name}", or set AWS_CONFIG_FILE`,
+      hint: `add it with "aws configure sso --profile ${shellQuote(name)}", or set AWS_CONFIG_FILE`,
     });
   }
   if (!SSO_KEYS.some((k) => section[k] !== undefined)) {

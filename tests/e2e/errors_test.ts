@@ -119,6 +119,15 @@ Deno.test("aws-sso reports bad input in one line and changes no file", async (t)
     });
   }
 
+  await t.step("the hint quotes a profile name as the shell needs it", async () => {
+    const result = await runCli(["-p", "dev team", "-r", ROLE_ARN, "-ext"], {
+      home: tmp.path,
+      env: aws.env,
+    });
+    assertCleanFailure(result, 1, /^aws-sso: Profile "dev team" not found/);
+    assert.match(result.stderr, /^hint: add it with "aws configure sso --profile 'dev team'"/m);
+  });
+
   await t.step("--debug adds the stack, still without a secret", async () => {
     const result = await runCli(
       ["-p", "corp", "-r", notGranted, "-ext", "--debug"],
