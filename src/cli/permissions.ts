@@ -33,7 +33,7 @@ export const ENV_VARS: readonly string[] = [
 export const PROGRAMS: Readonly<Record<string, readonly string[]>> = {
   linux: ["xdg-open", "wslview", "aws"],
   darwin: ["open", "aws"],
-  windows: ["cmd", "aws"],
+  windows: ["rundll32", "aws"],
 };
 
 /** Hosts: the SSO portal and OIDC endpoints of every partition, and the loopback redirect. */

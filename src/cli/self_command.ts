@@ -26,6 +26,49 @@ export function shellQuote(word: string): string {
 }
 
 /**
+ * Quotes a word as Windows programs read their command line (`CommandLineToArgvW`, and
+ * botocore's `_windows_shell_split`): in double quotes when it holds a space, a quote or a
+ * character `cmd.exe` would act on (the JS SDK runs `credential_process` through it), with
+ * backslashes doubled where they come before a quote.
+ *
+ * @param word the word
+ * @returns the word, double-quoted when needed
+ * @example
+ * ```ts
+ * import { windowsQuote } from "./self_command.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(windowsQuote("C:\\Program Files\\deno.exe"), '"C:\\Program Files\\deno.exe"');
+ * assert.equal(windowsQuote("--allow-env=AWS_*,HOME"), "--allow-env=AWS_*,HOME");
+ * ```
+ */
+export function windowsQuote(word: string): string {
+  if (word !== "" && !/[\s"&|<>^()%!]/.test(word)) return word;
+  let out = '"';
+  let backslashes = 0;
+  for (const c of word) {
+    if (c === "\\") {
+      backslashes++;
+      continue;
+    }
+    out += c === '"' ? "\\".repeat(2 * backslashes + 1) + c : "\\".repeat(backslashes) + c;
+    backslashes = 0;
+  }
+  return `${out}${"\\".repeat(2 * backslashes)}"`;
+}
+
+/**
+ * A command line of words, quoted for the system that will run it: {@linkcode windowsQuote} on
+ * Windows, {@linkcode shellQuote} elsewhere.
+ *
+ * @param words the words
+ * @param os `Deno.build.os` of the system
+ * @returns the line
+ */
+export function commandLine(words: string[], os: string): string {
+  return words.map(os === "windows" ? windowsQuote : shellQuote).join(" ");
+}
+
+/**
  * The words that start this program: the compiled binary itself, or `deno run` with the given
  * permission flags and the main module.
  *

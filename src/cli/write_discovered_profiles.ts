@@ -25,7 +25,7 @@ import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { runsAwsSsoFor } from "./aws_sso_line.ts";
 import { lineDiff } from "./line_diff.ts";
 import { runFlags } from "./permissions.ts";
-import { selfCommand, shellQuote } from "./self_command.ts";
+import { commandLine, selfCommand } from "./self_command.ts";
 
 /** The key that marks a profile written by discovery; its value is the SSO profile used. */
 export const DISCOVERED_MARKER = "aws_sso_discovered_from";
@@ -69,7 +69,8 @@ function some(items: string[]): string {
  * @param runtime how this program runs, and env for the permission flags
  * @param profile the SSO profile
  * @param role the role
- * @returns the command line, quoted for both `sh` and `shlex`
+ * @returns the command line, quoted for both `sh` and `shlex` (on Windows, for `cmd.exe` and
+ *   `CommandLineToArgvW`, which botocore's splitter follows)
  */
 export function credentialProcessLine(
   runtime: Runtime,
@@ -77,7 +78,7 @@ export function credentialProcessLine(
   role: DiscoveredRole,
 ): string {
   const arn = formatRoleArn(partition(profile.ssoRegion), role.accountId, role.roleName);
-  return [
+  return commandLine([
     ...selfCommand(
       runtime.program,
       runFlags(runtime.env, runtime.os, { endpoints: Object.values(profile.endpoints ?? {}) }),
@@ -87,7 +88,7 @@ export function credentialProcessLine(
     "-r",
     arn,
     "-ext",
-  ].map(shellQuote).join(" ");
+  ], runtime.os);
 }
 
 /**

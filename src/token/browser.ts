@@ -24,8 +24,9 @@ function isWsl(runtime: Runtime): boolean {
 /**
  * The command that opens a URL here, or `null` where no browser can be opened: `BROWSER` first
  * (always used when set; its first `:`-separated entry; `%s` stands for the URL), then `open` on
- * macOS, `cmd /c start` on Windows, `wslview` under WSL, and `xdg-open` on a Linux desktop. An SSH
- * session or a Linux host with no display gets `null`, so the caller uses the device code flow.
+ * macOS, `rundll32 url.dll,FileProtocolHandler` on Windows, `wslview` under WSL, and `xdg-open`
+ * on a Linux desktop. An SSH session or a Linux host with no display gets `null`, so the caller
+ * uses the device code flow.
  *
  * @param runtime env and os
  * @returns the opener, or `null`
@@ -41,7 +42,8 @@ export function browserCommand(runtime: Runtime): BrowserCommand | null {
     case "darwin":
       return { command: "open", args: [] };
     case "windows":
-      return { command: "cmd", args: ["/c", "start", '""'] };
+      // Not `cmd /c start`: cmd.exe would end the command at the URL's first &.
+      return { command: "rundll32", args: ["url.dll,FileProtocolHandler"] };
     default:
       if (isWsl(runtime)) return { command: "wslview", args: [] };
       if (runtime.env("DISPLAY") || runtime.env("WAYLAND_DISPLAY")) {

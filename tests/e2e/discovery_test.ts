@@ -7,12 +7,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runFlags } from "../../src/cli/permissions.ts";
-import { shellQuote } from "../../src/cli/self_command.ts";
+import { selfCommand, shellQuote } from "../../src/cli/self_command.ts";
+import { credentialProcessLine } from "../../src/cli/write_discovered_profiles.ts";
 import { type FakeAws, sampleDirectory, startFakeAws } from "../../testing/mod.ts";
 import { main } from "../../src/cli/main.ts";
 import { snapshot, testRuntime, withTmpDir } from "../helpers.ts";
 import { CLI, cliEnv, ROOT, runCli, writeSsoConfig } from "./_cli.ts";
-import { awsCliIdentity, boto3Identity, botocoreProfiles, clientEnv } from "./_clients.ts";
+import { awsCliIdentity, boto3Identity, botocoreProfiles, clientEnv, PYTHON } from "./_clients.ts";
 import { assertIdentity, assertNoSecret } from "./_fixtures.ts";
 import { issueSession } from "./_session.ts";
 
@@ -379,3 +380,59 @@ Deno.test("aws-sso -d --dry-run works where nothing can be written (it takes no 
   assert.match(real.out(), /^\+\[profile 111111111111-ReadOnly\]$/m);
   assert.deepEqual(await snapshot(tmp.path), before);
 });
+
+Deno.test("credential_process lines for Windows split back into their words as botocore's Windows splitter does", async (t) => {
+  const vars: Record<string, string> = {
+    USERPROFILE: "C:\\Users\\Me Too",
+    AWS_CONFIG_FILE: "C:\\Users\\Me Too\\.aws\\config",
+    AWS_SHARED_CREDENTIALS_FILE: 'D:\\odd "dir"\\creds\\',
+  };
+  const profile = { profileName: "R&D (eu)", startUrl: "https://x", ssoRegion: "eu-west-1" };
+  const role = { accountId: "111111111111", roleName: "ReadOnly" };
+  const programs = {
+    "deno run": {
+      execPath: "C:\\Program Files\\deno\\deno.exe",
+      mainModule: "file:///C:/Users/Me%20Too/aws-sso/cli.ts",
+      standalone: false,
+    },
+    "the compiled binary": {
+      execPath: "C:\\Program Files\\aws-sso\\",
+      mainModule: "",
+      standalone: true,
+    },
+  };
+  for (const [name, program] of Object.entries(programs)) {
+    await t.step(name, async () => {
+      const base = testRuntime({ home: "/nonexistent" });
+      const rt = { ...base, os: "windows" as const, env: (n: string) => vars[n], program };
+      const line = credentialProcessLine(rt, profile, role);
+      const words = await windowsSplit(line);
+      assert.deepEqual(words, [
+        ...selfCommand(program, runFlags(rt.env, "windows", { endpoints: [] })),
+        "-p",
+        "R&D (eu)",
+        "-r",
+        "arn:aws:iam::111111111111:role/ReadOnly",
+        "-ext",
+      ]);
+      // The JS SDK runs the line through cmd.exe: its & ( ) must be inside double quotes.
+      assert.ok(line.includes(' "R&D (eu)" '), line);
+      assert.ok(!line.includes("'"), "cmd.exe and the Windows splitter take no single quotes");
+    });
+  }
+});
+
+/** botocore's `_windows_shell_split`, which botocore and the AWS CLI use on Windows. */
+async function windowsSplit(line: string): Promise<string[]> {
+  const out = await new Deno.Command(PYTHON, {
+    args: [
+      "-c",
+      "import json, sys\nfrom botocore.compat import _windows_shell_split\n" +
+      "print(json.dumps(_windows_shell_split(sys.argv[1])))",
+      line,
+    ],
+    stderr: "inherit",
+  }).output();
+  assert.equal(out.code, 0);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}

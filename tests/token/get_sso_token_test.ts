@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { runFlags } from "../../src/cli/permissions.ts";
 import { SsoError } from "../../src/errors.ts";
+import { openBrowser } from "../../src/token/browser.ts";
+import { testRuntime } from "../helpers.ts";
 import { getSsoToken, MIN_VALIDITY_MS, REFRESH_RETRY_MS } from "../../src/token/get_sso_token.ts";
 import { EXPIRY_WINDOW_MS } from "../../src/token/sso_token.ts";
 import { FAKE_BROWSER } from "../e2e/_cli.ts";
@@ -458,4 +461,22 @@ Deno.test("getSsoToken() with force signs in even with a fresh token", async () 
   assert.notEqual(token.accessToken, issued.accessToken);
   assert.equal(env.aws.counters.createToken.refresh_token, 0);
   assert.equal(env.aws.counters.createToken.authorization_code, 1);
+});
+
+Deno.test("on Windows the sign-in URL goes to the default browser whole, as one argument, past no cmd.exe", async () => {
+  const spawned: [string, string[]][] = [];
+  const rt = {
+    ...testRuntime({ home: "/nonexistent" }),
+    os: "windows" as const,
+    spawn: (command: string, args: string[]) => {
+      spawned.push([command, args]);
+      return Promise.resolve(0);
+    },
+  };
+  // cmd /c start "" URL would end the command at the first & of the URL.
+  const url =
+    "https://oidc.eu-west-1.amazonaws.com/authorize?response_type=code&client_id=x&state=y";
+  assert.equal(await openBrowser(rt, url), true);
+  assert.deepEqual(spawned, [["rundll32", ["url.dll,FileProtocolHandler", url]]]);
+  assert.ok(runFlags(rt.env, "windows").includes("--allow-run=rundll32,aws"));
 });
