@@ -694,9 +694,9 @@ class SectionView implements IniSection {
  * assert.equal(doc.toString(), text);
  * assert.equal(doc.section("profile dev")?.get("region"), "eu-west-1");
  *
- * doc.set("profile dev", "region", "us-east-1");
+ * doc.set("profile dev", "region", "us-east-1"); // the key as given, with = (the JS SDK's form)
  * doc.set("profile dev", "output", "json");
- * assert.equal(doc.toString(), "# mine\r\n[profile  dev]\r\nRegion : us-east-1\r\noutput = json\r\n");
+ * assert.equal(doc.toString(), "# mine\r\n[profile  dev]\r\nregion = us-east-1\r\noutput = json\r\n");
  * ```
  */
 export class IniDocument {

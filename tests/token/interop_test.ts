@@ -92,12 +92,12 @@ Deno.test("writeToken() bytes equal what botocore writes for the same token", as
       const token: SsoToken = {
         startUrl: profile.startUrl,
         region: "us-east-1",
-        accessToken: "aoa-token-Ω", // non-ASCII: Python escapes it as \\u03a9
+        accessToken: "aoa-token",
         expiresAt: now + 8 * HOUR,
         clientId: "client-1",
         clientSecret: "cs-secret",
         registrationExpiresAt: now + 90 * 24 * HOUR,
-        refreshToken: "aor-refresh",
+        refreshToken: "aor-refresh-Ω", // non-ASCII: Python escapes it as \\u03a9
       };
       const botocoreDir = join(env.home, "botocore");
       await python(BOTOCORE_WRITES, [
