@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { homeDir } from "../config/home_dir.ts";
 import { DNS_SUFFIXES } from "../endpoints.ts";
@@ -42,7 +42,8 @@ export const HOSTS: readonly string[] = [...DNS_SUFFIXES.map((s) => `*.${s}`), "
 /**
  * The permission flags for `deno compile` (and the base of {@linkcode runFlags}), for the user
  * whose environment `env` is: read and write only `~/.aws` (and the folders of `AWS_CONFIG_FILE` and
- * `AWS_SHARED_CREDENTIALS_FILE` when set; read `AWS_CA_BUNDLE` too), network only to the AWS SSO
+ * `AWS_SHARED_CREDENTIALS_FILE` when set, and of the files the config and credentials files link
+ * to, as they are now; read `AWS_CA_BUNDLE` too), network only to the AWS SSO
  * endpoints, loopback and the hosts of `AWS_ENDPOINT_URL*`, environment only
  * {@linkcode ENV_VARS}, programs only {@linkcode PROGRAMS} of the OS and the `BROWSER` command, no
  * prompt, and `--quiet` (Deno's own notes, such as a missing `xdg-open`, would otherwise reach
@@ -95,15 +96,34 @@ export function runFlags(
   return flags(env, os, { lazy: true, readAlso: own, endpoints: options.endpoints ?? [] });
 }
 
+/** The file `path` links to, when it is a link to another folder; otherwise `undefined`. */
+function linkTarget(path: string): string | undefined {
+  try {
+    const real = Deno.realPathSync(path);
+    return dirname(real) === Deno.realPathSync(dirname(path)) ? undefined : real;
+  } catch {
+    return undefined; // missing, or not ours to read: nothing to add
+  }
+}
+
 function flags(
   env: (name: string) => string | undefined,
   os: string,
   extra: { lazy?: boolean; readAlso?: string[]; endpoints?: readonly string[] } = {},
 ): string[] {
-  const dirs = new Set([resolve(homeDir(env), ".aws")]);
-  for (const name of ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]) {
-    const file = env(name);
-    if (file) dirs.add(dirname(resolve(file.replace(/^~(?=$|[/\\])/, homeDir(env)))));
+  const aws = resolve(homeDir(env), ".aws");
+  const dirs = new Set([aws]);
+  const files: [string, string][] = [
+    ["AWS_CONFIG_FILE", "config"],
+    ["AWS_SHARED_CREDENTIALS_FILE", "credentials"],
+  ];
+  for (const [name, fallback] of files) {
+    const set = env(name);
+    const file = set ? resolve(set.replace(/^~(?=$|[/\\])/, homeDir(env))) : join(aws, fallback);
+    dirs.add(dirname(file));
+    // A file linked elsewhere (dotfiles) is rewritten beside its target.
+    const target = linkTarget(file);
+    if (target) dirs.add(dirname(target));
   }
   const hosts = new Set(HOSTS);
   const endpointEnv = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"];

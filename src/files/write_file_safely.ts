@@ -81,7 +81,7 @@ export async function writeFileSafely(
   let mode: number | null;
   let tightened = false;
   try {
-    target = await fs.realPath(path) ?? path;
+    target = await linkTarget(fs, path);
     const info = await fs.stat(target);
     if (info?.isDirectory) {
       throw new SsoError("FILE_ERROR", `${what(options)}${path}: it is a folder`);
@@ -124,6 +124,18 @@ export async function writeFileSafely(
       `aws-sso: tightened ${path} to mode ${octal(mode)} (it holds secrets)\n`,
     );
   }
+}
+
+/**
+ * Where writing `path` must go: `path` itself, or the file it links to. Links among its folders
+ * are kept as given (`~/.aws` linked elsewhere still writes through `~/.aws/…`, which is what
+ * the permission flags name); only a link in the file's own place is followed, to its target.
+ */
+async function linkTarget(fs: Runtime["fs"], path: string): Promise<string> {
+  const real = await fs.realPath(path);
+  if (real === null) return path;
+  const folder = dirname(path);
+  return await fs.realPath(folder) === dirname(real) ? join(folder, basename(real)) : real;
 }
 
 /** `"Cannot write "` plus the label, if any. */

@@ -151,3 +151,42 @@ Deno.test("a file outside the permitted folders fails with one Permission denied
     assert.match(await Deno.readTextFile(credentials), /^\[default\]\naws_access_key_id = ASIA/);
   });
 });
+
+Deno.test("symlinks under the flags: a linked ~/.aws, and config and credentials linked elsewhere", async (t) => {
+  for (const layout of ["~/.aws is a link", "config and credentials are links"] as const) {
+    await t.step(layout, async () => {
+      await using aws = await startFakeAws();
+      await using tmp = await withTmpDir();
+      const home = join(tmp.path, "home");
+      const data = join(tmp.path, "dotfiles", "aws");
+      await Deno.mkdir(home);
+      await writeSsoConfig(data.replace(/\/aws$/, ""), aws.startUrl); // dotfiles/.aws/config
+      await Deno.rename(join(tmp.path, "dotfiles", ".aws"), data);
+      await Deno.writeTextFile(join(data, "credentials"), "[work]\naws_access_key_id = AKIAX\n");
+      if (layout === "~/.aws is a link") {
+        await Deno.symlink(data, join(home, ".aws"));
+      } else {
+        await Deno.mkdir(join(home, ".aws"));
+        await Deno.symlink(join(data, "config"), join(home, ".aws", "config"));
+        await Deno.symlink(join(data, "credentials"), join(home, ".aws", "credentials"));
+      }
+      // A session about to expire: -ext refreshes it, rewriting the token file.
+      await issueSession(aws, home, "corp", { expiresInMs: 5 * 60_000 });
+      const run = (args: string[]) => runCli(["-p", "corp", ...args], { home, env: aws.env });
+      for (const args of [["-r", ROLE_ARN, "-ext"], ["-r", ROLE_ARN], ["-r", ROLE_ARN], ["-d"]]) {
+        const result = await run(args);
+        assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
+      }
+      assert.equal(aws.counters.createToken.refresh_token, 1);
+      assert.match(
+        await Deno.readTextFile(join(data, "credentials")),
+        /^\[work\]\naws_access_key_id = AKIAX\n\n\[default\]\naws_access_key_id = ASIA/,
+      );
+      assert.match(await Deno.readTextFile(join(data, "config")), /aws_sso_discovered_from = corp/);
+      const links = layout === "~/.aws is a link" ? [".aws"] : [".aws/config", ".aws/credentials"];
+      for (const link of links) {
+        assert.ok((await Deno.lstat(join(home, link))).isSymlink, `${link} is still a link`);
+      }
+    });
+  }
+});
