@@ -17,7 +17,14 @@ function splitWords(text: string): string[] {
   return text.trim().split(/\s+/).filter((w) => w !== "");
 }
 
-function isWsl(runtime: Runtime): boolean {
+/**
+ * Whether this runs under WSL, where the browser is Windows' and may not reach WSL's loopback
+ * (aws-sso-cli #1371).
+ *
+ * @param runtime env and os
+ * @returns `true` under WSL
+ */
+export function isWsl(runtime: Runtime): boolean {
   return runtime.os === "linux" && !!(runtime.env("WSL_DISTRO_NAME") || runtime.env("WSL_INTEROP"));
 }
 

@@ -11,7 +11,7 @@ import { clientOptions } from "../client_options.ts";
 import { SsoError } from "../errors.ts";
 import { writeFileSafely } from "../files/write_file_safely.ts";
 import type { Runtime } from "../runtime.ts";
-import { browserCommand } from "./browser.ts";
+import { browserCommand, isWsl } from "./browser.ts";
 import { registrationCachePath } from "./cache_paths.ts";
 import {
   AUTH_CODE_GRANTS,
@@ -106,7 +106,7 @@ async function registration(
 /**
  * Signs in without taking the session lock (the caller holds it) and returns the new token,
  * not yet written. PKCE for sso-session profiles where a browser can be opened; the device code
- * flow for legacy profiles, with `useDeviceCode`, or where no browser can be opened.
+ * flow for legacy profiles, with `useDeviceCode`, under WSL, or where no browser can be opened.
  *
  * @param runtime the runtime
  * @param profile the SSO profile
@@ -121,8 +121,9 @@ export async function performLogin(
 ): Promise<SsoToken> {
   const oidc = await oidcFor(runtime, profile);
   const canOpen = browserCommand(runtime) !== null;
+  // Under WSL the redirect to 127.0.0.1 may never reach this side: the device code always works.
   const authCode = profile.sessionName !== undefined && !options.useDeviceCode &&
-    (canOpen || options.noBrowser === true);
+    !isWsl(runtime) && (canOpen || options.noBrowser === true);
   const reg = await registration(runtime, oidc, profile, authCode);
   const openBrowser = !options.noBrowser;
   // What both flows take alike.

@@ -480,3 +480,24 @@ Deno.test("on Windows the sign-in URL goes to the default browser whole, as one 
   assert.deepEqual(spawned, [["rundll32", ["url.dll,FileProtocolHandler", url]]]);
   assert.ok(runFlags(rt.env, "windows").includes("--allow-run=rundll32,aws"));
 });
+
+Deno.test("under WSL an sso-session signs in with the device code: the Windows browser may not reach WSL's loopback", async () => {
+  const opened: string[] = [];
+  await using env = await tokenEnv({
+    env: { WSL_DISTRO_NAME: "Ubuntu" },
+    fake: { deviceApproveAfterPolls: null },
+    fakeSleep: true,
+    spawn: async (command, args) => {
+      opened.push(command);
+      const res = await fetch(args.at(-1)!); // the user approves the pre-filled code
+      await res.body?.cancel();
+      return 0;
+    },
+  });
+  const profile = corpProfile(env.aws.startUrl);
+  const token = await getSsoToken(env.rt, profile, { login: "browser-only" });
+  assert.equal(token.accessToken, env.aws.issued.accessTokens.at(-1));
+  assert.deepEqual(opened, ["wslview"]);
+  assert.equal(env.aws.counters.authorize, 0, "no loopback redirect");
+  assert.equal(env.aws.counters.createToken.device_code >= 1, true);
+});
