@@ -9,16 +9,33 @@
 import { shlexSplit } from "../config/ini_document.ts";
 import { parseRoleArn } from "../portal/role_arn.ts";
 
-/** The last value of an option in `args`: `-p X`, `-pX`, `--profile X` or `--profile=X`. */
+/** The last value of an option in `args`: `-p X`, `-pX`, `-p=X`, `--profile X` or `--profile=X`. */
 function optionValue(args: string[], long: string, short?: string): string | undefined {
   let value: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === `--${long}` || (short && a === `-${short}`)) value = args[++i];
     else if (a.startsWith(`--${long}=`)) value = a.slice(long.length + 3);
-    else if (short && a.startsWith(`-${short}`) && !a.startsWith("--")) value = a.slice(2);
+    else if (short && a.startsWith(`-${short}`) && !a.startsWith("--")) {
+      value = a.slice(2).replace(/^=/, "");
+    }
   }
   return value;
+}
+
+/**
+ * The arguments that aws-sso itself gets from a command line: after `aws-sso` (or `aws_sso`,
+ * any folder, `.exe` on Windows) or `python… -m aws_sso`; `undefined` when the line runs
+ * another program (a wrapper script, or a `deno run` line, which only aws-sso's own discovery
+ * writes, marked).
+ */
+function awsSsoArgs(words: string[]): string[] | undefined {
+  const program = (words[0] ?? "").split(/[/\\]/).pop()!.toLowerCase();
+  if (/^aws[-_]sso(\.exe)?$/.test(program)) return words.slice(1);
+  if (/^python[\d.]*(\.exe)?$/.test(program) && words[1] === "-m" && words[2] === "aws_sso") {
+    return words.slice(3);
+  }
+  return undefined;
 }
 
 /**
@@ -35,9 +52,9 @@ export function runsAwsSsoFor(
   ssoProfile: string,
   role: { accountId: string; roleName: string },
 ): boolean {
-  const args = shlexSplit(line);
-  if (!args?.some((a) => /aws[-_]sso/.test(a))) return false;
-  if (optionValue(args, "profile", "p") !== ssoProfile) return false;
+  const words = shlexSplit(line);
+  const args = words && awsSsoArgs(words);
+  if (!args || optionValue(args, "profile", "p") !== ssoProfile) return false;
   const arn = optionValue(args, "rolearn", "r");
   if (arn === undefined) {
     return optionValue(args, "account") === role.accountId &&

@@ -173,11 +173,11 @@ export async function writeDiscoveredProfiles(
         (keys[DISCOVERED_MARKER] !== undefined ? counts.otherSso : counts.byHand).push(name);
         continue;
       }
-      const before = existing ? JSON.stringify(existing.toRecord()) : undefined;
+      const before = existing?.text;
       doc.set(section, "credential_process", credentialProcessLine(runtime, profile, role));
       if (profile.region !== undefined) doc.set(section, "region", profile.region);
       doc.set(section, DISCOVERED_MARKER, profile.profileName);
-      const after = JSON.stringify(doc.lookup({ type: "profile", name })!.toRecord());
+      const after = doc.lookup({ type: "profile", name })!.text;
       if (before === undefined) counts.added++;
       else if (before === after) counts.unchanged++;
       else counts.updated++;

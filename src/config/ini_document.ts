@@ -50,6 +50,8 @@ export interface IniSection {
   readonly name: string;
   /** The 1-based line number of the header. */
   readonly line: number;
+  /** The section's text, header included, exactly as in the file. */
+  readonly text: string;
   /**
    * A value, looked up case-insensitively. Keys of `[DEFAULT]` leak in, as in botocore. A
    * multi-line value is joined with `\n`; a nested sub-section (`s3 =` followed by indented lines)
@@ -622,6 +624,7 @@ function checkValue(key: string, value: string): void {
 class SectionView implements IniSection {
   readonly name: string;
   readonly line: number;
+  readonly text: string;
   readonly #entries: readonly Entry[];
   readonly #keys: Map<string, Entry> | undefined;
   readonly #defaults: Map<string, Entry> | undefined;
@@ -629,6 +632,7 @@ class SectionView implements IniSection {
   constructor(name: string, line: number, block: Block, defaults: Map<string, Entry> | undefined) {
     this.name = name;
     this.line = line;
+    this.text = block.text;
     // Edits give the block new arrays and maps, so holding these keeps the view a snapshot.
     this.#entries = block.entries;
     this.#keys = block.entries.length > 8 ? keysOf(block) : undefined;

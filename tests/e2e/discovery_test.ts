@@ -258,14 +258,19 @@ Deno.test("aws-sso -d takes over a Python aws_sso line only for this SSO profile
   const others = "\n[profile 111111111111-AdministratorAccess]\n" +
     "credential_process = aws-sso -p orgb -r arn:aws:iam::999999999999:role/Admin -ext\n" +
     "region = ap-southeast-2\n" +
-    "\n[profile 222222222222-Developer]\ncredential_process = aws-sso-wrapper.sh dev\n" +
+    "\n[profile 222222222222-Developer]\n" +
+    "credential_process = /opt/bin/my-aws-sso-mfa-wrapper.sh -p corp -r " +
+    "arn:aws:iam::222222222222:role/Developer -ext\n" +
+    "\n[profile 222222222222-AdministratorAccess]\n" +
+    "credential_process = deno run -A /home/me/aws-sso/cli.ts -p corp -r " +
+    "arn:aws:iam::222222222222:role/AdministratorAccess -ext\n" +
     "\n[profile 222222222222-ReadOnly]\n" +
     "credential_process = aws-sso -p corp -r arn:aws:iam::222222222222:role/Developer -ext\n";
   const python = "\n[profile 111111111111-ReadOnly]\n" +
     "credential_process = python3 -m aws_sso -p corp -r arn:aws:iam::111111111111:role/aws-reserved/" +
     "sso.amazonaws.com/AWSReservedSSO_ReadOnly_0123456789abcdef -ext\n" +
     "\n[profile 333333333333-Developer]\n" +
-    "credential_process = aws-sso --profile=corp --account 333333333333 --role Developer -ext\n";
+    "credential_process = C:\\\\bin\\\\aws-sso.exe -p=corp --account 333333333333 --role Developer\n";
   const config = await writeSsoConfig(tmp.path, aws.startUrl, others + python);
   await issueSession(aws, tmp.path, "corp");
   const original = await Deno.readTextFile(config);
@@ -273,10 +278,10 @@ Deno.test("aws-sso -d takes over a Python aws_sso line only for this SSO profile
   assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stderr,
-    /2 updated.*3 left alone \(written by hand: 111111111111-AdministratorAccess, 222222222222-Developer, 222222222222-ReadOnly\)/,
+    /2 updated.*4 left alone \(written by hand: 111111111111-AdministratorAccess, 222222222222-AdministratorAccess, 222222222222-Developer, …\)/,
   );
   const text = await Deno.readTextFile(config);
-  assert.ok(text.includes(others), "another SSO profile's, a wrapper's and another role's kept");
+  assert.ok(text.includes(others), "another SSO profile's, wrappers' and another role's kept");
   assert.ok(!text.includes(python) && original.includes(python));
   const profiles = await botocoreProfiles(config);
   assert.equal(profiles["111111111111-ReadOnly"]?.aws_sso_discovered_from, "corp");
@@ -436,3 +441,26 @@ async function windowsSplit(line: string): Promise<string[]> {
   assert.equal(out.code, 0);
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
+
+Deno.test("aws-sso -d counts a profile whose keys it respells as updated, then unchanged", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const line = expectedProcessLine(tmp.path, aws, "111111111111", "ReadOnly");
+  const config = await writeSsoConfig(
+    tmp.path,
+    aws.startUrl,
+    `\n[profile 111111111111-ReadOnly]\nCredential_Process : ${line}\nREGION = eu-west-1\n` +
+      "AWS_SSO_DISCOVERED_FROM : corp\n",
+  );
+  await issueSession(aws, tmp.path, "corp");
+  const run = () => runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
+  const first = await run();
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /5 added, 1 updated, 0 unchanged/);
+  assert.match(
+    await Deno.readTextFile(config),
+    /\[profile 111111111111-ReadOnly\]\ncredential_process = .*\nregion = eu-west-1\naws_sso_discovered_from = corp\n/,
+  );
+  const second = await run();
+  assert.match(second.stderr, /0 added, 0 updated, 6 unchanged/);
+});
