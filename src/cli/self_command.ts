@@ -29,7 +29,9 @@ export function shellQuote(word: string): string {
  * Quotes a word as Windows programs read their command line (`CommandLineToArgvW`, and
  * botocore's `_windows_shell_split`): in double quotes when it holds a space, a quote or a
  * character `cmd.exe` would act on (the JS SDK runs `credential_process` through it), with
- * backslashes doubled where they come before a quote.
+ * backslashes doubled where they come before a quote. `cmd.exe` itself knows no escaped quote
+ * (what follows one is outside its quotes again) and expands `%NAME%` of a defined variable even
+ * inside quotes: callers keep such words out of lines that `cmd.exe` runs.
  *
  * @param word the word
  * @returns the word, double-quoted when needed

@@ -77,6 +77,15 @@ export function credentialProcessLine(
   profile: SsoProfile,
   role: DiscoveredRole,
 ): string {
+  if (runtime.os === "windows" && profile.profileName.includes('"')) {
+    // The JS SDK runs the line through cmd.exe, which knows no escaped quote inside quotes.
+    throw new SsoError(
+      "USAGE",
+      `Cannot write credential_process lines for ${JSON.stringify(profile.profileName)} on ` +
+        "Windows: cmd.exe cannot take a double quote in a name",
+      { hint: "rename the SSO profile without double quotes" },
+    );
+  }
   const arn = formatRoleArn(partition(profile.ssoRegion), role.accountId, role.roleName);
   return commandLine([
     ...selfCommand(

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runFlags } from "../../src/cli/permissions.ts";
+import { SsoError } from "../../src/errors.ts";
 import { selfCommand, shellQuote } from "../../src/cli/self_command.ts";
 import { credentialProcessLine } from "../../src/cli/write_discovered_profiles.ts";
 import { type FakeAws, sampleDirectory, startFakeAws } from "../../testing/mod.ts";
@@ -425,6 +426,16 @@ Deno.test("credential_process lines for Windows split back into their words as b
       assert.ok(!line.includes("'"), "cmd.exe and the Windows splitter take no single quotes");
     });
   }
+});
+
+Deno.test("a credential_process line for Windows refuses a profile name with a double quote (cmd.exe would run what follows)", () => {
+  const rt = { ...testRuntime({ home: "/nonexistent" }), os: "windows" as const };
+  const profile = { profileName: 'a"b & calc', startUrl: "https://x", ssoRegion: "eu-west-1" };
+  assert.throws(
+    () => credentialProcessLine(rt, profile, { accountId: "111111111111", roleName: "R" }),
+    (err: unknown) =>
+      err instanceof SsoError && err.code === "USAGE" && /"a\\"b & calc"/.test(err.message),
+  );
 });
 
 /** botocore's `_windows_shell_split`, which botocore and the AWS CLI use on Windows. */
