@@ -22,6 +22,12 @@ export interface WriteFileSafelyOptions {
   validate?: (text: string) => void;
   /** What the file is, for messages: `"AWS credentials file"` (default: none, just the path). */
   label?: string;
+  /**
+   * Replace whatever is at the path (a symlink planted there) with a new `0600` file, instead of
+   * writing through a link and keeping the file's mode: for files only aws-sso writes (default
+   * `false`).
+   */
+  replace?: boolean;
 }
 
 /** Temp files left by a killed writer are removed by the next write once they are this old. */
@@ -81,8 +87,8 @@ export async function writeFileSafely(
   let mode: number | null;
   let tightened = false;
   try {
-    target = await linkTarget(fs, path);
-    const info = await fs.stat(target);
+    target = options.replace ? path : await linkTarget(fs, path);
+    const info = options.replace ? null : await fs.stat(target);
     if (info?.isDirectory) {
       throw new SsoError("FILE_ERROR", `${what(options)}${path}: it is a folder`);
     }

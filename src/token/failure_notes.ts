@@ -41,9 +41,8 @@ export async function readFailureNote(
 }
 
 /**
- * Writes a note (best effort: without it, others only try again sooner). It goes to a new file
- * that then takes the note's name, so that whatever was there (a symlink to a file elsewhere)
- * is replaced, never written through.
+ * Writes a note (best effort: without it, others only try again sooner), replacing whatever is
+ * at its path: a symlink planted there is never written through.
  */
 export async function writeFailureNote(
   runtime: Runtime,
@@ -51,12 +50,11 @@ export async function writeFailureNote(
   kind: FailureKind,
   note: Record<string, unknown>,
 ): Promise<void> {
-  const path = failureNotePath(runtime, profile, kind);
-  const temp = `${path}.${runtime.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  try {
-    await runtime.fs.writeFile(temp, `${JSON.stringify(note)}\n`, { createNew: true, mode: 0o600 });
-    await runtime.fs.rename(temp, path);
-  } catch {
-    await runtime.fs.remove(temp).catch(() => {});
-  }
+  const { writeFileSafely } = await import("../files/write_file_safely.ts");
+  await writeFileSafely(
+    runtime,
+    failureNotePath(runtime, profile, kind),
+    `${JSON.stringify(note)}\n`,
+    { replace: true },
+  ).catch(() => {});
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { runFlags } from "../../src/cli/permissions.ts";
 import { SsoError } from "../../src/errors.ts";
 import { openBrowser } from "../../src/token/browser.ts";
@@ -174,6 +174,23 @@ Deno.test("getSsoToken() writes its failure note in place of a symlink, never th
   assert.ok(info.isFile, "the note replaced the link");
   assert.equal(info.mode! & 0o777, 0o600);
   assert.match(await Deno.readTextFile(note), /failedAt/);
+});
+
+Deno.test("getSsoToken() cleans up the temp file of a note whose writer was killed", async () => {
+  await using env = await tokenEnv();
+  const profile = corpProfile(env.aws.startUrl);
+  await plantToken(env, profile, { leftMs: 10 * MIN });
+  env.aws.revokeRefreshTokens();
+  const note = (await env.tokenPath(profile)).replace(/\.json$/, ".refresh-failed");
+  const [dir, name] = [dirname(note), basename(note)];
+  // What a writer killed between its write and its rename leaves, two minutes ago.
+  const left = join(dir, `.${name}.4242.abcdef012345.tmp`);
+  await Deno.writeTextFile(left, "{}\n", { mode: 0o600 });
+  await Deno.utime(left, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+  await getSsoToken(env.rt, profile, { login: "never" });
+  assert.match(await Deno.readTextFile(note), /failedAt/);
+  const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+  assert.deepEqual(names.filter((n) => n.endsWith(".tmp")), []);
 });
 
 Deno.test("getSsoToken() signs in when the refresh is refused and the token is (nearly) expired", async (t) => {
