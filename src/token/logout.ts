@@ -36,6 +36,21 @@ async function removeCachedRoleCredentials(runtime: Runtime, profile: SsoProfile
 }
 
 /**
+ * Whether the session's token file holds a token aws-sso cannot use (one with a character no
+ * request can carry): still a token of this session, which `aws sso logout` would remove too.
+ */
+async function unusableToken(runtime: Runtime, profile: SsoProfile): Promise<boolean> {
+  const text = await runtime.fs.readTextFile(tokenCachePath(profile, runtime.env));
+  try {
+    const data = JSON.parse(text ?? "null");
+    return typeof data?.accessToken === "string" &&
+      (data.startUrl === undefined || data.startUrl === profile.startUrl);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Signs out of a profile's SSO session: calls the portal's `Logout` (its errors are ignored, as
  * the AWS CLI ignores them), removes the cached token and the role credentials cached for the
  * session. The client registration is kept.
@@ -62,12 +77,15 @@ async function removeCachedRoleCredentials(runtime: Runtime, profile: SsoProfile
 export async function logout(runtime: Runtime, profile: SsoProfile): Promise<boolean> {
   return await withLock(runtime, sessionLockPath(runtime, profile), async () => {
     const token = await readToken(runtime, profile);
-    if (!token) return false;
-    try {
-      const portal = await portalFor(runtime, profile);
-      await portal.logout({ accessToken: token.accessToken });
-    } catch {
-      // The AWS CLI ignores Logout errors too: the token is removed either way.
+    if (token) {
+      try {
+        const portal = await portalFor(runtime, profile);
+        await portal.logout({ accessToken: token.accessToken });
+      } catch {
+        // The AWS CLI ignores Logout errors too: the token is removed either way.
+      }
+    } else if (!await unusableToken(runtime, profile)) {
+      return false;
     }
     await runtime.fs.remove(tokenCachePath(profile, runtime.env));
     await removeCachedRoleCredentials(runtime, profile);

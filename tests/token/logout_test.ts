@@ -62,6 +62,23 @@ Deno.test("logout() removes the token even when Logout fails or the token has ex
     assert.equal(await Deno.stat(await env.tokenPath(profile)).catch(() => null), null);
     assert.equal(env.rt.err(), "");
   });
+  await t.step(
+    "a token no request can carry (a space in it): removed, no Logout sent",
+    async () => {
+      await using env = await tokenEnv();
+      const profile = corpProfile(env.aws.startUrl);
+      await plantToken(env, profile, { leftMs: 3600_000 });
+      const path = await env.tokenPath(profile);
+      const data = JSON.parse(await Deno.readTextFile(path));
+      await Deno.writeTextFile(
+        path,
+        JSON.stringify({ ...data, accessToken: `${data.accessToken} ` }),
+      );
+      assert.equal(await logout(env.rt, profile), true);
+      assert.equal(env.aws.counters.logout, 0);
+      assert.equal(await Deno.stat(path).catch(() => null), null);
+    },
+  );
   await t.step("expired token", async () => {
     await using env = await tokenEnv();
     const profile = corpProfile(env.aws.startUrl);
