@@ -4,7 +4,7 @@
  * @module
  */
 
-import { shellQuote } from "../cli/self_command.ts";
+import { shellQuote } from "../command_line.ts";
 import { SsoError } from "../errors.ts";
 
 /** Everything sign-in and the portal need to know about an SSO profile. */

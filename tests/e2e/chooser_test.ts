@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { shellQuote } from "../../src/cli/self_command.ts";
+import { shellQuote } from "../../src/command_line.ts";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
 import { cliArgs, cliEnv, runCli, writeSsoConfig } from "./_cli.ts";

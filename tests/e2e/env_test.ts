@@ -3,7 +3,7 @@
  */
 
 import assert from "node:assert/strict";
-import { shellQuote } from "../../src/cli/self_command.ts";
+import { shellQuote } from "../../src/command_line.ts";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
 import { cliArgs, runCli, writeSsoConfig } from "./_cli.ts";
