@@ -116,29 +116,39 @@ function fresh(profile: SsoProfile, token: SsoToken | null, now: number): token 
   return !(refreshable(profile, token, now) && token.expiresAt - now < EXPIRY_WINDOW_MS);
 }
 
+/** How a refresh ended: a new token, refused (revoked, expired), or failed for now (5xx, network). */
+type Refreshed = { token: SsoToken } | { refused: true } | { failed: unknown };
+
 async function refresh(
   runtime: Runtime,
   profile: SsoProfile,
   token: SsoToken,
-): Promise<SsoToken | null> {
+): Promise<Refreshed> {
   try {
-    const { oidcFor } = await import("./login.ts");
+    const [{ oidcFor }, { withOidcRetry }] = await Promise.all([
+      import("./login.ts"),
+      import("./oidc_retry.ts"),
+    ]);
     const oidc = await oidcFor(runtime, profile);
-    const out = await oidc.createToken({
-      clientId: token.clientId!,
-      clientSecret: token.clientSecret!,
-      grantType: "refresh_token",
-      refreshToken: token.refreshToken!,
-    });
+    // A passing fault is ridden out: signing in instead would cost the user a browser visit.
+    const out = await withOidcRetry(runtime, () =>
+      oidc.createToken({
+        clientId: token.clientId!,
+        clientSecret: token.clientSecret!,
+        grantType: "refresh_token",
+        refreshToken: token.refreshToken!,
+      }));
     return {
-      ...token,
-      accessToken: out.accessToken,
-      expiresAt: runtime.now() + out.expiresIn * 1000,
-      ...(out.refreshToken ? { refreshToken: out.refreshToken } : {}),
+      token: {
+        ...token,
+        accessToken: out.accessToken,
+        expiresAt: runtime.now() + out.expiresIn * 1000,
+        ...(out.refreshToken ? { refreshToken: out.refreshToken } : {}),
+      },
     };
-  } catch {
-    // A refused refresh (revoked, expired, network): the caller keeps a valid token or signs in.
-    return null;
+  } catch (err) {
+    const { isRetryableError } = await import("../portal/rate_limiter.ts");
+    return isRetryableError(err) ? { failed: err } : { refused: true };
   }
 }
 
@@ -223,18 +233,26 @@ export async function getSsoToken(
     const token = await readToken(runtime, profile);
     if (token && (usable(token, now) || await keep(token, now))) return token;
     if (!options.force && token) {
+      const dead = token.accessToken === options.rejected;
       if (refreshable(profile, token, now)) {
         const renewed = await refresh(runtime, profile, token);
-        if (renewed) {
-          await writeToken(runtime, profile, renewed);
-          return renewed;
+        if ("token" in renewed) {
+          await writeToken(runtime, profile, renewed.token);
+          return renewed.token;
         }
         await writeFailureNote(runtime, profile, "refresh-failed", {
           tokenExpiresAt: token.expiresAt,
           failedAt: runtime.now(),
         });
+        if ("failed" in renewed && (dead || spent(token, now))) {
+          // The refresh token may well be good: a sign-in would not get past a failing service.
+          const { portalError } = await import("../portal/portal_errors.ts");
+          throw portalError(
+            renewed.failed,
+            `Cannot refresh the SSO session of profile "${profile.profileName}"`,
+          );
+        }
       }
-      const dead = token.accessToken === options.rejected;
       if (!dead && !spent(token, now)) return token;
     }
     assertMayLogIn(runtime, profile, options, token);

@@ -115,15 +115,54 @@ Deno.test("getSsoToken() keeps a still-valid token when the refresh is refused, 
       assert.equal(env.rt.err(), "");
     });
   }
-  await t.step("refresh fails with a 500", async () => {
+  await t.step("refresh keeps failing with a 500", async () => {
     await using env = await tokenEnv({
-      fake: { faults: [{ op: "createToken", kind: "internal" }] },
+      fake: { faults: [{ op: "createToken", kind: "internal", ratio: 1 }] },
+      fakeSleep: true,
     });
     const profile = corpProfile(env.aws.startUrl);
     const issued = await plantToken(env, profile, { leftMs: 5 * MIN });
     const token = await getSsoToken(env.rt, profile, { login: "never" });
     assert.equal(token.accessToken, issued.accessToken);
   });
+});
+
+Deno.test("getSsoToken() rides out a passing fault of the refresh instead of signing in", async (t) => {
+  // (An answer lost after the service rotated the refresh token cannot be ridden out: the old
+  // one is spent, and a sign-in is due.)
+  for (const kind of ["internal", "unavailable", "throttle"] as const) {
+    await t.step(kind, async () => {
+      await using env = await tokenEnv({
+        env: { BROWSER: FAKE_BROWSER },
+        fake: { faults: [{ op: "createToken", kind, count: 1 }] },
+        fakeSleep: true,
+      });
+      const profile = corpProfile(env.aws.startUrl);
+      const issued = await plantToken(env, profile, { leftMs: -HOUR });
+      const token = await getSsoToken(env.rt, profile, { login: "browser-only" });
+      assert.notEqual(token.accessToken, issued.accessToken);
+      assert.equal(env.aws.counters.authorize, 0, "no sign-in");
+      assert.equal(env.aws.counters.createToken.authorization_code, 0);
+    });
+  }
+  await t.step(
+    "a fault that persists: one clear error, no sign-in, the token file kept",
+    async () => {
+      await using env = await tokenEnv({
+        env: { BROWSER: FAKE_BROWSER },
+        fake: { faults: [{ op: "createToken", kind: "unavailable", ratio: 1 }] },
+        fakeSleep: true,
+      });
+      const profile = corpProfile(env.aws.startUrl);
+      await plantToken(env, profile, { leftMs: -HOUR });
+      const before = await Deno.readTextFile(await env.tokenPath(profile));
+      const err = await rejection(() => getSsoToken(env.rt, profile, { login: "browser-only" }));
+      assert.ok(err instanceof SsoError && err.code === "SERVICE_ERROR", errorText(err));
+      assert.match(err.message, /refresh/i);
+      assert.equal(env.aws.counters.authorize, 0, "no sign-in");
+      assert.equal(await Deno.readTextFile(await env.tokenPath(profile)), before);
+    },
+  );
 });
 
 Deno.test("getSsoToken() tries a refused refresh again only after a minute, whichever process asks", async () => {
