@@ -83,7 +83,11 @@ async function loginFailedSince(
   command: string,
 ): Promise<SsoError | null> {
   const note = await readFailureNote(runtime, profile, "login-failed");
-  if (typeof note?.failedAt !== "number" || note.failedAt < since) return null;
+  const failedAt = note?.failedAt;
+  // A note from the future (the clock was set back since) tells nothing about this caller.
+  if (!note || typeof failedAt !== "number" || failedAt < since || failedAt > runtime.now()) {
+    return null;
+  }
   const why = typeof note.message === "string" ? note.message : "it did not complete";
   return new SsoError(
     "LOGIN_FAILED",

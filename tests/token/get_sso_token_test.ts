@@ -483,6 +483,17 @@ Deno.test("getSsoToken() does not repeat for each waiting caller a sign-in that 
   assertNoSecrets(env.aws, [env.rt.err(), ...waiters]);
 });
 
+Deno.test("getSsoToken() is not held back by a failed sign-in noted in the future (the clock was set back)", async () => {
+  await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER }, fake: { userDenies: true } });
+  const profile = corpProfile(env.aws.startUrl);
+  await rejection(() => getSsoToken(env.rt, profile, { login: "browser-only" }));
+  assert.equal(env.aws.counters.authorize, 1);
+  env.rt.advance(-HOUR); // the clock goes back an hour, then on 10 minutes
+  env.rt.advance(10 * MIN);
+  const err = await rejection(() => getSsoToken(env.rt, profile, { login: "browser-only" }));
+  assert.equal(env.aws.counters.authorize, 2, `a sign-in of its own: ${errorText(err)}`);
+});
+
 Deno.test("getSsoToken() refreshes once when 20 callers in one process ask at the same moment", async () => {
   await using env = await tokenEnv();
   const profile = corpProfile(env.aws.startUrl);
