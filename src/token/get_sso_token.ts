@@ -244,6 +244,17 @@ export async function getSsoToken(
           await writeToken(runtime, profile, renewed.token);
           return renewed.token;
         }
+        if ("refused" in renewed) {
+          // botocore and the JS SDK refresh without this lock: one of them may have spent the
+          // refresh token just before, and written the token it got.
+          const theirs = await readToken(runtime, profile);
+          if (
+            theirs && theirs.accessToken !== token.accessToken &&
+            theirs.accessToken !== options.rejected && !spent(theirs, runtime.now())
+          ) {
+            return theirs;
+          }
+        }
         await writeFailureNote(runtime, profile, "refresh-failed", {
           tokenExpiresAt: token.expiresAt,
           failedAt: runtime.now(),

@@ -3,6 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { runFlags } from "../../src/cli/permissions.ts";
 import { SsoError } from "../../src/errors.ts";
 import { openBrowser } from "../../src/token/browser.ts";
+import { readToken, writeToken } from "../../src/token/token_store.ts";
 import { testRuntime } from "../helpers.ts";
 import { getSsoToken, MIN_VALIDITY_MS, REFRESH_RETRY_MS } from "../../src/token/get_sso_token.ts";
 import { EXPIRY_WINDOW_MS } from "../../src/token/sso_token.ts";
@@ -163,6 +164,39 @@ Deno.test("getSsoToken() rides out a passing fault of the refresh instead of sig
       assert.equal(await Deno.readTextFile(await env.tokenPath(profile)), before);
     },
   );
+});
+
+Deno.test("getSsoToken() takes the token another tool refreshed meanwhile rather than signing in", async () => {
+  // botocore and the JS SDK refresh without aws-sso's lock: theirs can spend the refresh token
+  // just before ours, and write the new token to the file.
+  await using env = await tokenEnv({ env: { BROWSER: FAKE_BROWSER } });
+  const profile = corpProfile(env.aws.startUrl);
+  await plantToken(env, profile, { leftMs: -HOUR });
+  const realOidc = env.rt.oidc.bind(env.rt);
+  let theirs: string | undefined;
+  env.rt.oidc = async (o) => {
+    const api = await realOidc(o);
+    return {
+      ...api,
+      async createToken(input) {
+        if (!theirs && input.grantType === "refresh_token") {
+          const other = await api.createToken(input);
+          theirs = other.accessToken;
+          const t = (await readToken(env.rt, profile))!;
+          await writeToken(env.rt, profile, {
+            ...t,
+            accessToken: other.accessToken,
+            expiresAt: env.rt.now() + other.expiresIn * 1000,
+            refreshToken: other.refreshToken!,
+          });
+        }
+        return await api.createToken(input);
+      },
+    };
+  };
+  const token = await getSsoToken(env.rt, profile, { login: "browser-only" });
+  assert.equal(token.accessToken, theirs);
+  assert.equal(env.aws.counters.authorize, 0, "no sign-in");
 });
 
 Deno.test("getSsoToken() tries a refused refresh again only after a minute, whichever process asks", async () => {
