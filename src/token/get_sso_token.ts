@@ -15,7 +15,7 @@ import { ssoCacheDir, tokenCacheKey } from "./cache_paths.ts";
 import { failureNotePath, readFailureNote, writeFailureNote } from "./failure_notes.ts";
 // The sign-in code (and the OIDC client behind it) loads only when a refresh or sign-in is due.
 import type { SignInOptions } from "./login.ts";
-import { EXPIRY_WINDOW_MS, type SsoToken } from "./sso_token.ts";
+import { EXPIRY_WINDOW_MS, expiryOf, type SsoToken } from "./sso_token.ts";
 import { readToken, writeToken } from "./token_store.ts";
 
 /** A token with less than this left is not handed out (a call made with it could fail mid-way). */
@@ -146,7 +146,7 @@ async function refresh(
       token: {
         ...token,
         accessToken: out.accessToken,
-        expiresAt: runtime.now() + out.expiresIn * 1000,
+        expiresAt: expiryOf(runtime.now(), out.expiresIn),
         ...(out.refreshToken ? { refreshToken: out.refreshToken } : {}),
       },
     };

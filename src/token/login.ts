@@ -24,7 +24,7 @@ import { authCodeLogin } from "./login_pkce.ts";
 import { deviceCodeLogin } from "./login_device.ts";
 import { withOidcRetry } from "./oidc_retry.ts";
 import type { OidcApi } from "./oidc_api.ts";
-import { EXPIRY_WINDOW_MS, type SsoToken } from "./sso_token.ts";
+import { EXPIRY_WINDOW_MS, expiryOf, type SsoToken } from "./sso_token.ts";
 
 /** Options of {@linkcode performLogin}. */
 export interface SignInOptions {
@@ -146,7 +146,7 @@ export async function performLogin(
     startUrl: profile.startUrl,
     region: profile.ssoRegion,
     accessToken: out.accessToken,
-    expiresAt: runtime.now() + out.expiresIn * 1000,
+    expiresAt: expiryOf(runtime.now(), out.expiresIn),
     clientId: reg.clientId,
     clientSecret: reg.clientSecret,
     registrationExpiresAt: reg.expiresAt,

@@ -76,6 +76,22 @@ export function bearerToken(value: unknown): string | undefined {
   return typeof value === "string" && /^[\x21-\x7e]+$/.test(value) ? value : undefined;
 }
 
+/** The last second a token file can hold (`9999-12-31T23:59:59Z`), epoch ms. */
+const LATEST_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
+ * When a token given now for `expiresIn` seconds expires, epoch ms: never past the last second a
+ * token file can hold, so that an answer with a huge lifetime cannot make the token unsavable
+ * (after its refresh token was spent).
+ *
+ * @param now the time it was given, epoch ms
+ * @param expiresIn its lifetime, seconds
+ * @returns the expiry, epoch ms
+ */
+export function expiryOf(now: number, expiresIn: number): number {
+  return Math.min(now + expiresIn * 1000, LATEST_EXPIRY_MS);
+}
+
 /**
  * Reads a token file's text. A registration file, a corrupt file or one without a usable
  * `accessToken` (see {@linkcode bearerToken}) and `expiresAt` gives `null`, never an exception.

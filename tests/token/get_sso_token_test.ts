@@ -199,6 +199,25 @@ Deno.test("getSsoToken() takes the token another tool refreshed meanwhile rather
   assert.equal(env.aws.counters.authorize, 0, "no sign-in");
 });
 
+Deno.test("getSsoToken() keeps a token whose lifetime runs past the year 9999, ending it there", async (t) => {
+  for (const leftMs of [5 * MIN, -HOUR]) {
+    await t.step(leftMs > 0 ? "refreshed" : "signed in", async () => {
+      await using env = await tokenEnv({
+        env: { BROWSER: FAKE_BROWSER },
+        fake: { accessTokenTtlSeconds: 3e11, refreshTokens: "always" },
+      });
+      const profile = corpProfile(env.aws.startUrl);
+      const issued = await plantToken(env, profile, { leftMs });
+      if (leftMs < 0) env.aws.revokeRefreshTokens();
+      const token = await getSsoToken(env.rt, profile, { login: "browser-only" });
+      assert.notEqual(token.accessToken, issued.accessToken);
+      const file = JSON.parse(await Deno.readTextFile(await env.tokenPath(profile)));
+      assert.equal(file.accessToken, token.accessToken, "the new token is saved");
+      assert.equal(file.expiresAt, "9999-12-31T23:59:59Z");
+    });
+  }
+});
+
 Deno.test("getSsoToken() tries a refused refresh again only after a minute, whichever process asks", async () => {
   await using env = await tokenEnv();
   const profile = corpProfile(env.aws.startUrl);
