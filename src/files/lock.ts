@@ -49,6 +49,8 @@ const POLL_MIN_MS = 25;
 const POLL_MAX_MS = 100;
 /** A waiter says once on stderr whom it waits for, after this long. */
 const NOTE_AFTER_MS = 2_000;
+/** The most one polling round counts towards a waiter's own waiting (see `Watch`). */
+const MAX_ROUND_MS = 500;
 
 /*
  * How a lock is taken over, and why two waiters never both win.
@@ -74,10 +76,12 @@ const NOTE_AFTER_MS = 2_000;
  * our clock (the clock was set back after its holder died: a live holder touches it with the same
  * clock), or the holder's pid is known to be dead (asked only when the lock was made on this host,
  * since pids of other hosts mean nothing here, and only where the system says so without touching
- * the process: Linux's /proc, when we may read it). Hosts sharing the folder must agree on the time
- * within `staleMs`. A holder that is alive but stopped for longer than that (SIGSTOP, a suspended
- * laptop) does lose its lock, as with any lease; its heartbeat and release notice and leave the new
- * holder's file alone.
+ * the process: Linux's /proc, when we may read it). A holder on this host that lives keeps its lock
+ * until the file has also stood still for `staleMs` of the waiter's own waiting (its polling
+ * rounds, each counted for at most half a second): a clock stepped forward (a laptop resumed) makes a live holder's lock look
+ * old until its next touch. Hosts sharing the folder must agree on the time within `staleMs`. A
+ * holder that is alive but stopped for longer than that (SIGSTOP) does lose its lock, as with any
+ * lease; its heartbeat and release notice and leave the new holder's file alone.
  */
 
 /**
@@ -87,8 +91,9 @@ const NOTE_AFTER_MS = 2_000;
  * The lock is the file `lockPath`, created exclusively and holding `{pid, host, createdAt, id}`;
  * keep it next to what it guards (`~/.aws/sso/cache/<key>.lock`). Its folder is created (`0700`)
  * if missing. While it is held, others poll every 25–100 ms. A lock whose holder is known to have
- * died (same host, Linux) is taken over at once; one not touched for `staleMs` is taken over too, so the holder
- * touches it every `staleMs / 3` while `fn` runs. It is released when `fn` settles, unless it was
+ * died (same host, Linux) is taken over at once; one not touched for `staleMs` is taken over too
+ * (a live holder's on this host only once it also stood still that long while watched), so the
+ * holder touches it every `staleMs / 3` while `fn` runs. It is released when `fn` settles, unless it was
  * taken over meanwhile, in which case the new holder's lock is left alone. Not re-entrant: a nested
  * `withLock` on the same path waits for the outer one and times out.
  *
@@ -145,18 +150,20 @@ async function acquire(
 ): Promise<string> {
   const record = newRecord(runtime);
   const start = runtime.now();
+  const watch: Watch = { waitedMs: 0, seen: new Map() };
+  let lastRound = start;
   let noted = false;
   let vanished = 0;
   for (;;) {
     if (await tryCreate(runtime, lockPath, record)) return record.id;
-    const held = await inspect(runtime, lockPath, staleMs);
+    const held = await inspect(runtime, lockPath, staleMs, watch);
     if (held === null) {
       // Released between our two looks: try again at once. Unless it keeps "vanishing", as a
       // dangling symlink in its place would: then wait like for any holder, and time out.
       if (++vanished <= 3) continue;
     } else {
       vanished = 0;
-      if (held.stale && await breakStale(runtime, lockPath, held.key, staleMs)) continue;
+      if (held.stale && await breakStale(runtime, lockPath, held.key, staleMs, 0, watch)) continue;
     }
     const waited = runtime.now() - start;
     if (waited >= timeoutMs) {
@@ -171,6 +178,11 @@ async function acquire(
       runtime.stderr.write(`aws-sso: waiting for ${lockPath}${holder(held)}\n`);
     }
     await runtime.sleep(POLL_MIN_MS + Math.random() * (POLL_MAX_MS - POLL_MIN_MS));
+    // This round's time by the clock, but never more than a round can take: a clock that steps
+    // forward meanwhile adds at most that much.
+    const now = runtime.now();
+    watch.waitedMs += Math.min(Math.max(now - lastRound, 0), MAX_ROUND_MS);
+    lastRound = now;
   }
 }
 
@@ -212,7 +224,22 @@ async function tryCreate(runtime: Runtime, path: string, record: LockRecord): Pr
 }
 
 /** Reads a lock (or claim) file and judges it; `null` when it does not exist. */
-async function inspect(runtime: Runtime, path: string, staleMs: number): Promise<Held | null> {
+/**
+ * What a waiter has seen of the locks it waits for: how long it has waited (its rounds by the
+ * clock, each counted for at most `MAX_ROUND_MS`, so a clock step barely moves it) and, per
+ * holding, the mtime it last saw and when in that wait it first saw it.
+ */
+interface Watch {
+  waitedMs: number;
+  seen: Map<string, { mtimeMs: number; sinceMs: number }>;
+}
+
+async function inspect(
+  runtime: Runtime,
+  path: string,
+  staleMs: number,
+  watch?: Watch,
+): Promise<Held | null> {
   let text: string | null;
   let info;
   try {
@@ -226,10 +253,37 @@ async function inspect(runtime: Runtime, path: string, staleMs: number): Promise
   // Untouched for staleMs, or touched more than that ahead of our clock (set back since): a live
   // holder touches it with the clock we read, so neither is one. Only otherwise ask after its pid.
   const old = info.mtimeMs !== null && Math.abs(runtime.now() - info.mtimeMs) > staleMs;
-  const dead = !old && record !== undefined && record.host === runtime.hostname &&
-    !runtime.isAlive(record.pid);
-  return { key: record?.id ?? "unknown", stale: dead || old, record };
+  const here = record !== undefined && record.host === runtime.hostname;
+  const key = record?.id ?? "unknown";
+  if (!here) return { key, stale: old, record };
+  if (!runtime.isAlive(record.pid)) return { key, stale: true, record };
+  if (!watch || info.mtimeMs === null) return { key, stale: old, record };
+  // Its holder lives: old by the clock may only mean that the clock stepped forward (a laptop
+  // resumed), and the holder touches it again within staleMs / 3. So it is stale only once its
+  // file has also stood still for staleMs of this waiter's own waiting (a stopped holder, which
+  // loses its lock as with any lease).
+  const holder = `${record.host}\n${record.pid}`;
+  if (old && performance.now() - (stoodStill.get(holder) ?? -Infinity) < STOOD_STILL_MS) {
+    return { key, stale: true, record };
+  }
+  let seen = watch.seen.get(key);
+  if (seen?.mtimeMs !== info.mtimeMs) {
+    seen = { mtimeMs: info.mtimeMs, sinceMs: watch.waitedMs };
+    watch.seen.set(key, seen);
+  }
+  const stale = old && watch.waitedMs - seen.sinceMs >= staleMs;
+  if (stale) stoodStill.set(holder, performance.now());
+  return { key, stale, record };
 }
+
+/**
+ * Holders (host and pid) one of whose locks stood still for `staleMs` while watched, with when
+ * (monotonic ms): stopped or dead, since a running holder touches each lock it holds. For a
+ * minute, their other old locks (a sign-in's session lock inside a role's lock) are stale at
+ * once, without another watch.
+ */
+const stoodStill = new Map<string, number>();
+const STOOD_STILL_MS = 60_000;
 
 /** The record in a lock file, or `undefined` if it is not one (empty while being created). */
 function parseRecord(text: string): LockRecord | undefined {
@@ -261,6 +315,7 @@ async function breakStale(
   key: string,
   staleMs: number,
   depth = 0,
+  watch?: Watch,
 ): Promise<boolean> {
   const claim = `${path}.${key}.claim`;
   if (!await tryCreate(runtime, claim, newRecord(runtime))) {
@@ -270,7 +325,7 @@ async function breakStale(
     return false;
   }
   try {
-    const held = await inspect(runtime, path, staleMs);
+    const held = await inspect(runtime, path, staleMs, watch);
     if (held === null || held.key !== key) return true;
     if (!held.stale) return false; // its holder touched it after all
     await runtime.fs.remove(path).catch((err) => {
