@@ -32,9 +32,12 @@ function capabilityError(err: unknown): Error | undefined {
  * @param runtime stderr
  * @param err what was thrown
  * @param debug print the stack and causes too
- * @returns 2 for usage errors, 1 otherwise
+ * @returns 2 for usage errors, 0 (and nothing printed) when the reader of stdout has gone, 1
+ *   otherwise
  */
 export function reportError(runtime: Runtime, err: unknown, debug: boolean): number {
+  // Whoever read the output has stopped (`| head`): nothing is wrong, and nobody is listening.
+  if (err instanceof Deno.errors.BrokenPipe) return 0;
   let message: string;
   let hint: string | undefined;
   let code = 1;

@@ -230,8 +230,10 @@ export async function writeDiscoveredProfiles(
         `(${some(counts.unusable)}); change --profile-name`
       : "",
   ];
+  const changed = counts.added + counts.updated + counts.pruned > 0;
+  const verb = !changed ? "No change to" : options.dryRun ? "Would write" : "Wrote";
   runtime.stderr.write(
-    `${options.dryRun ? "Would write" : "Wrote"} ${path}: ${roles.length} roles in ${accounts} ` +
+    `${verb} ${path}: ${roles.length} roles in ${accounts} ` +
       `accounts; ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged` +
       `${options.prune ? `, ${counts.pruned} pruned` : ""}${notes.join("")}\n`,
   );

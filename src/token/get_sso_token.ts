@@ -180,7 +180,7 @@ async function loginWithAwsCli(
     throw new SsoError(
       "LOGIN_FAILED",
       `"aws sso login --profile ${profile.profileName}" did not sign in (exit code ${code})`,
-      { hint: "run it yourself to see why, or leave out --login-with aws" },
+      { hint: "run it yourself to see why (it takes AWS CLI v2), or leave out --login-with aws" },
     );
   }
   return token;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
-import { runCli, writeSsoConfig } from "./_cli.ts";
+import { cliCommand, runCli, writeSsoConfig } from "./_cli.ts";
 import { assertNoSecret } from "./_fixtures.ts";
 import { issueSession } from "./_session.ts";
 
@@ -71,4 +71,19 @@ Deno.test("aws-sso --json without --list is a usage error", async () => {
   const result = await runCli(["-p", "corp", "--json"], { home: tmp.path });
   assert.equal(result.code, 2);
   assert.match(result.stderr, /^aws-sso: --json goes with --list\n/);
+});
+
+Deno.test("aws-sso --list into a pipe closed early (| head) ends quietly", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const child = cliCommand(["-p", "corp", "--list"], { home: tmp.path, env: aws.env }).spawn();
+  await child.stdout.cancel(); // the reader is gone before aws-sso writes a line
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+  ]);
+  assert.equal(stderr, "");
+  assert.equal(status.code, 0);
 });
