@@ -200,14 +200,14 @@ export function denoRuntime(): Runtime {
     isAlive(pid) {
       // 0 and negative numbers name process groups, not a process. And no signal is sent: even
       // SIGCONT resumes a stopped job, which may be a stranger that got a dead holder's pid.
-      if (!Number.isSafeInteger(pid) || pid <= 0 || Deno.build.os !== "linux") return true;
+      if (!Number.isSafeInteger(pid) || pid <= 0 || Deno.build.os !== "linux") return undefined;
       try {
         Deno.statSync(`/proc/${pid}`);
         return true;
       } catch (err) {
         // Only "no such file" proves it gone. NotCapable (the scoped build may not read /proc)
-        // says nothing: assume it is alive, and let the lock's age decide.
-        return !(err instanceof Deno.errors.NotFound);
+        // says nothing: the lock's age decides.
+        return err instanceof Deno.errors.NotFound ? false : undefined;
       }
     },
     program: {

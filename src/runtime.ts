@@ -128,10 +128,11 @@ export interface Runtime {
    */
   spawn(command: string, args: string[], options?: SpawnOptions): Promise<number | null>;
   /**
-   * Whether a process with this pid may be alive (a lock holder check): `false` only when it is
-   * known to be gone. It must not disturb the process.
+   * Whether a process with this pid is alive (a lock holder check): `true` when known to run,
+   * `false` when known to be gone, `undefined` when it cannot tell. It must not disturb the
+   * process.
    */
-  isAlive(pid: number): boolean;
+  isAlive(pid: number): boolean | undefined;
   /** How this program was started. */
   program: ProgramInfo;
   /** This process's id. */

@@ -76,12 +76,15 @@ const MAX_ROUND_MS = 500;
  * our clock (the clock was set back after its holder died: a live holder touches it with the same
  * clock), or the holder's pid is known to be dead (asked only when the lock was made on this host,
  * since pids of other hosts mean nothing here, and only where the system says so without touching
- * the process: Linux's /proc, when we may read it). A holder on this host that lives keeps its lock
- * until the file has also stood still for `staleMs` of the waiter's own waiting (its polling
- * rounds, each counted for at most half a second): a clock stepped forward (a laptop resumed) makes a live holder's lock look
- * old until its next touch. Hosts sharing the folder must agree on the time within `staleMs`. A
- * holder that is alive but stopped for longer than that (SIGSTOP) does lose its lock, as with any
- * lease; its heartbeat and release notice and leave the new holder's file alone.
+ * the process: Linux's /proc, when we may read it). A holder on this host known to live keeps its
+ * lock until the file has also stood still for `staleMs` of the waiter's own waiting (its polling
+ * rounds, each counted for at most half a second): a clock stepped forward (a laptop resumed)
+ * makes a live holder's lock look old until its next touch. Where liveness cannot be told (the
+ * scoped flags do not let aws-sso read /proc), the age alone decides, so that a lock left by a
+ * killed or interrupted run never costs the next one a wait. Hosts sharing the folder must agree
+ * on the time within `staleMs`. A holder that is alive but stopped for longer than that (SIGSTOP)
+ * does lose its lock, as with any lease; its heartbeat and release notice and leave the new
+ * holder's file alone.
  */
 
 /**
@@ -256,8 +259,9 @@ async function inspect(
   const here = record !== undefined && record.host === runtime.hostname;
   const key = record?.id ?? "unknown";
   if (!here) return { key, stale: old, record };
-  if (!runtime.isAlive(record.pid)) return { key, stale: true, record };
-  if (!watch || info.mtimeMs === null) return { key, stale: old, record };
+  const alive = runtime.isAlive(record.pid);
+  if (alive === false) return { key, stale: true, record };
+  if (alive === undefined || !watch || info.mtimeMs === null) return { key, stale: old, record };
   // Its holder lives: old by the clock may only mean that the clock stepped forward (a laptop
   // resumed), and the holder touches it again within staleMs / 3. So it is stale only once its
   // file has also stood still for staleMs of this waiter's own waiting (a stopped holder, which

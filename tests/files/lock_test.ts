@@ -295,6 +295,19 @@ Deno.test("withLock() takes over a live holder's old lock only after it stood st
   assert.deepEqual(await litter(tmp.path), []);
 });
 
+Deno.test("withLock() takes over at once an old lock whose holder's life it cannot tell (scoped flags)", async () => {
+  // Under the scoped flags /proc is out of reach: a lock left by a run killed (or interrupted)
+  // a minute ago must not cost the next run a wait.
+  await using tmp = await withTmpDir();
+  const runtime = fastRuntime(tmp.path, { isAlive: () => undefined });
+  const lockPath = join(tmp.path, "x.lock");
+  const start = runtime.now();
+  await plantLock(lockPath, { pid: 4242, host: runtime.hostname, id: "0123abcd" }, start - 60_000);
+  const waited = await withLock(runtime, lockPath, () => Promise.resolve(runtime.now() - start));
+  assert.ok(waited <= 100, `took over only after ${waited} ms`);
+  assert.deepEqual(await litter(tmp.path), []);
+});
+
 Deno.test("withLock() lets only one of two waiters take over a stale lock", async () => {
   await using tmp = await withTmpDir();
   const lockPath = join(tmp.path, "x.lock");
