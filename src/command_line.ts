@@ -1,9 +1,25 @@
 /**
- * Quoting words for the command lines that aws-sso writes or shows: POSIX `sh` and `shlex`, and
- * Windows' `CommandLineToArgvW` with `cmd.exe`.
+ * The command lines that aws-sso writes or shows: the command that runs this same program again
+ * (for `credential_process`), and quoting for POSIX `sh` and `shlex`, and for Windows'
+ * `CommandLineToArgvW` with `cmd.exe`.
  *
  * @module
  */
+
+import type { ProgramInfo } from "./runtime.ts";
+
+/**
+ * The words that start this program: the compiled binary itself, or `deno run` with the given
+ * permission flags and the main module.
+ *
+ * @param program how this process was started
+ * @param flags the permission flags for `deno run`
+ * @returns the command's words
+ */
+export function selfCommand(program: ProgramInfo, flags: string[]): string[] {
+  if (program.standalone) return [program.execPath];
+  return [program.execPath, "run", ...flags, program.mainModule];
+}
 
 /**
  * Quotes a word so that POSIX `sh` (the JS SDK runs `credential_process` through the shell) and

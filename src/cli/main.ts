@@ -20,8 +20,7 @@ import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { type Flags, parseFlags } from "./parse_flags.ts";
 import { reportError } from "./report_error.ts";
-import { shellQuote } from "../command_line.ts";
-import { selfCommand } from "./self_command.ts";
+import { selfCommand, shellQuote } from "../command_line.ts";
 import { VERSION } from "./version.ts";
 
 /**

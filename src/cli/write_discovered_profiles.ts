@@ -25,8 +25,7 @@ import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { runsAwsSsoFor } from "./aws_sso_line.ts";
 import { lineDiff } from "./line_diff.ts";
 import { runFlags } from "./permissions.ts";
-import { commandLine } from "../command_line.ts";
-import { selfCommand } from "./self_command.ts";
+import { commandLine, selfCommand } from "../command_line.ts";
 
 /** The key that marks a profile written by discovery; its value is the SSO profile used. */
 export const DISCOVERED_MARKER = "aws_sso_discovered_from";
