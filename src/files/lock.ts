@@ -168,7 +168,9 @@ async function acquire(
       vanished = 0;
       if (held.stale && await breakStale(runtime, lockPath, held.key, staleMs, 0, watch)) continue;
     }
-    const waited = runtime.now() - start;
+    // Its own waiting, not the wall clock's: a clock that jumps (a laptop waking) must not end
+    // the wait for a holder that is still at work.
+    const waited = watch.waitedMs;
     if (waited >= timeoutMs) {
       throw new SsoError(
         "LOCK_TIMEOUT",

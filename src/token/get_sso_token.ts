@@ -233,7 +233,7 @@ export async function getSsoToken(
   }
   const asked = runtime.now();
   return await withLock(runtime, sessionLockPath(runtime, profile), async () => {
-    const now = runtime.now();
+    let now = runtime.now();
     const token = await readToken(runtime, profile);
     if (token && (usable(token, now) || await keep(token, now))) return token;
     if (!options.force && token) {
@@ -244,21 +244,21 @@ export async function getSsoToken(
           await writeToken(runtime, profile, renewed.token);
           return renewed.token;
         }
-        if ("refused" in renewed) {
-          // botocore and the JS SDK refresh without this lock: one of them may have spent the
-          // refresh token just before, and written the token it got.
-          const theirs = await readToken(runtime, profile);
-          if (
-            theirs && theirs.accessToken !== token.accessToken &&
-            theirs.accessToken !== options.rejected && !spent(theirs, runtime.now())
-          ) {
-            return theirs;
-          }
+        // botocore and the JS SDK refresh without this lock: one of them may have spent the
+        // refresh token just before (or while ours was retried), and written the token it got.
+        const theirs = await readToken(runtime, profile);
+        if (
+          theirs && theirs.accessToken !== token.accessToken &&
+          theirs.accessToken !== options.rejected && !spent(theirs, runtime.now())
+        ) {
+          return theirs;
         }
         await writeFailureNote(runtime, profile, "refresh-failed", {
           tokenExpiresAt: token.expiresAt,
           failedAt: runtime.now(),
         });
+        // The retries took time: judge the old token by the clock as it is now.
+        now = runtime.now();
         if ("failed" in renewed && (dead || spent(token, now))) {
           // The refresh token may well be good: a sign-in would not get past a failing service.
           const { portalError } = await import("../portal/portal_errors.ts");

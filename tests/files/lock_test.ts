@@ -282,6 +282,27 @@ Deno.test("withLock() takes over at once a lock touched in the future (the clock
   assert.deepEqual(await litter(tmp.path), []);
 });
 
+Deno.test("withLock() keeps waiting for a live holder across a clock jump longer than its timeout", async () => {
+  // The laptop sleeps for an hour while a sign-in holds the lock: on waking, the waiter must not
+  // give up at once (the wall clock says an hour has passed), but wait for the holder.
+  await using tmp = await withTmpDir();
+  const lockPath = join(tmp.path, "x.lock");
+  let rounds = 0;
+  const runtime: TestRuntime = fastRuntime(tmp.path, {
+    isAlive: () => true,
+    async sleep(ms) {
+      runtime.advance(ms);
+      rounds++;
+      if (rounds === 5) runtime.advance(3_600_000);
+      const now = new Date(runtime.now());
+      if (rounds > 5 && rounds < 40) await Deno.utime(lockPath, now, now); // its heartbeat
+      if (rounds === 40) await Deno.remove(lockPath); // its release
+    },
+  });
+  await plantLock(lockPath, { pid: 4242, host: runtime.hostname, id: "0123abcd" }, runtime.now());
+  assert.equal(await withLock(runtime, lockPath, () => Promise.resolve(rounds)), 40);
+});
+
 Deno.test("withLock() takes over a live holder's old lock only after it stood still for staleMs of waiting", async () => {
   // A minute old by the clock, but its holder lives here: the clock may have stepped forward.
   // (Asking is free: /proc on Linux, no signal.)

@@ -218,6 +218,39 @@ Deno.test("getSsoToken() keeps a token whose lifetime runs past the year 9999, e
   }
 });
 
+Deno.test("getSsoToken() after refresh retries: takes a token another tool wrote meanwhile, never one about to expire", async (t) => {
+  await t.step("another tool wrote a token while the refresh kept failing", async () => {
+    await using env = await tokenEnv({
+      env: { BROWSER: FAKE_BROWSER },
+      fake: { faults: [{ op: "createToken", kind: "internal", ratio: 1 }] },
+      fakeSleep: true,
+    });
+    const profile = corpProfile(env.aws.startUrl);
+    await plantToken(env, profile, { leftMs: -HOUR });
+    let theirs = "";
+    const sleep = env.rt.sleep;
+    env.rt.sleep = async (ms) => {
+      if (!theirs) theirs = (await plantToken(env, profile, { leftMs: 8 * HOUR })).accessToken;
+      return await sleep(ms);
+    };
+    const token = await getSsoToken(env.rt, profile, { login: "browser-only" });
+    assert.equal(token.accessToken, theirs);
+    assert.equal(env.aws.counters.authorize, 0);
+  });
+  await t.step("the retries ate into a token's last minute", async () => {
+    await using env = await tokenEnv({
+      fake: { faults: [{ op: "createToken", kind: "internal", ratio: 1 }] },
+      fakeSleep: true,
+    });
+    const profile = corpProfile(env.aws.startUrl);
+    await plantToken(env, profile, { leftMs: MIN_VALIDITY_MS + 2_000 });
+    const sleep = env.rt.sleep;
+    env.rt.sleep = (ms) => sleep(ms + 1_000); // each failed attempt took a second (a slow 5xx)
+    const err = await rejection(() => getSsoToken(env.rt, profile, { login: "never" }));
+    assert.ok(err instanceof SsoError && err.code === "SERVICE_ERROR", errorText(err));
+  });
+});
+
 Deno.test("getSsoToken() tries a refused refresh again only after a minute, whichever process asks", async () => {
   await using env = await tokenEnv();
   const profile = corpProfile(env.aws.startUrl);
