@@ -48,6 +48,33 @@ async function litter(folder: string, ...keep: string[]): Promise<string[]> {
   return names.sort();
 }
 
+/**
+ * A holder that runs `hold` under the lock, and a waiter that asks for it `lagMs` later (both
+ * with `staleMs`, in real time): the order in which they went in and out.
+ */
+async function holderThenWaiter(
+  runtime: Runtime,
+  lockPath: string,
+  staleMs: number,
+  lagMs: number,
+  hold: () => Promise<void>,
+): Promise<string[]> {
+  const events: string[] = [];
+  const options = { staleMs, timeoutMs: 10_000 };
+  const holder = withLock(runtime, lockPath, async () => {
+    events.push("holder in");
+    await hold();
+    events.push("holder out");
+  }, options);
+  await new Promise((resolve) => setTimeout(resolve, lagMs));
+  const waiter = withLock(runtime, lockPath, () => {
+    events.push("waiter in");
+    return Promise.resolve();
+  }, options);
+  await Promise.all([holder, waiter]);
+  return events;
+}
+
 /** A pid that is certainly dead: that of a process that has exited. */
 async function deadPid(): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), { args: ["--version"], stdout: "null" }).spawn();
@@ -412,23 +439,13 @@ Deno.test("withLock() heartbeat keeps a long holder's lock from being taken over
   await using tmp = await withTmpDir();
   const runtime = realClockRuntime(tmp.path);
   const lockPath = join(tmp.path, "x.lock");
-  const staleMs = 300;
-  const events: string[] = [];
   const touched: number[] = [];
-  const holder = withLock(runtime, lockPath, async () => {
-    events.push("holder in");
+  const events = await holderThenWaiter(runtime, lockPath, 300, 50, async () => {
     for (let i = 0; i < 4; i++) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       touched.push((await Deno.stat(lockPath)).mtime!.getTime());
     }
-    events.push("holder out");
-  }, { staleMs, timeoutMs: 10_000 });
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const waiter = withLock(runtime, lockPath, () => {
-    events.push("waiter in");
-    return Promise.resolve();
-  }, { staleMs, timeoutMs: 10_000 });
-  await Promise.all([holder, waiter]);
+  });
   // 1 s held, more than three times staleMs, and never taken over.
   assert.deepEqual(events, ["holder in", "holder out", "waiter in"]);
   assert.ok(touched.every((t, i) => i === 0 || t > touched[i - 1]!), `mtimes: ${touched}`);
@@ -442,21 +459,11 @@ Deno.test("withLock() keeps a live holder's lock when the clock steps forward (a
   // A holder of its own pid, alive: other tests of this process judged Deno.pid's locks.
   const runtime = realClockRuntime(tmp.path, { pid: 7_777_777, isAlive: () => true });
   const lockPath = join(tmp.path, "x.lock");
-  const staleMs = 600;
-  const events: string[] = [];
-  const holder = withLock(runtime, lockPath, async () => {
-    events.push("holder in");
+  const events = await holderThenWaiter(runtime, lockPath, 600, 20, async () => {
     const stepped = new Date(Date.now() - 3_600_000);
     await Deno.utime(lockPath, stepped, stepped); // as if the clock just jumped an hour on
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    events.push("holder out");
-  }, { staleMs, timeoutMs: 10_000 });
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  const waiter = withLock(runtime, lockPath, () => {
-    events.push("waiter in");
-    return Promise.resolve();
-  }, { staleMs, timeoutMs: 10_000 });
-  await Promise.all([holder, waiter]);
+  });
   assert.deepEqual(events, ["holder in", "holder out", "waiter in"]);
   assert.equal(runtime.err(), "");
 });
