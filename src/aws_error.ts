@@ -105,9 +105,56 @@ export function withoutAnswerText(err: unknown): unknown {
   return clean;
 }
 
+/** The fields of a request that hold a secret (portal and OIDC calls). */
+const SECRET_INPUTS = [
+  "accessToken",
+  "refreshToken",
+  "clientSecret",
+  "codeVerifier",
+  "code",
+  "deviceCode",
+] as const;
+
 /**
- * An SDK client middleware (step `initialize`) that throws {@linkcode withoutAnswerText} of what
- * a call rejects with.
+ * An error without the secrets of the request it answers: a service, or a proxy in front of it,
+ * may quote what it was sent (`Invalid header …: <token>`). Each secret is replaced by `***` in
+ * every text property (message, stack, `error_description`, …) of the error and of its causes,
+ * in place.
+ *
+ * @param err what a call rejected with
+ * @param input the call's input
+ * @returns `err`
+ * @example
+ * ```ts
+ * import { withoutSecretsOf } from "./aws_error.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = withoutSecretsOf(new Error("Bad token aoaSECRET"), { accessToken: "aoaSECRET" });
+ * assert.equal((err as Error).message, "Bad token ***");
+ * ```
+ */
+export function withoutSecretsOf(err: unknown, input: unknown): unknown {
+  const fields = input !== null && typeof input === "object"
+    ? input as Record<string, unknown>
+    : {};
+  const secrets = SECRET_INPUTS.map((k) => fields[k])
+    .filter((v): v is string => typeof v === "string" && v.length >= 8);
+  if (secrets.length === 0) return err;
+  const scrub = (text: string) => secrets.reduce((t, secret) => t.replaceAll(secret, "***"), text);
+  for (let e = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    for (const key of Object.getOwnPropertyNames(e)) {
+      const value = (e as unknown as Record<string, unknown>)[key];
+      if (typeof value === "string" && secrets.some((secret) => value.includes(secret))) {
+        Object.defineProperty(e, key, { value: scrub(value) });
+      }
+    }
+  }
+  return err;
+}
+
+/**
+ * An SDK client middleware (step `initialize`) that throws what a call rejects with
+ * {@linkcode withoutSecretsOf} its input and {@linkcode withoutAnswerText}.
  */
 export function scrubAnswers<I, O>(
   next: (args: I) => Promise<O>,
@@ -116,7 +163,7 @@ export function scrubAnswers<I, O>(
     try {
       return await next(args);
     } catch (err) {
-      throw withoutAnswerText(err);
+      throw withoutAnswerText(withoutSecretsOf(err, (args as { input?: unknown }).input));
     }
   };
 }

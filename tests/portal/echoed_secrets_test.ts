@@ -1,0 +1,85 @@
+/**
+ * A service (or a proxy before it) that quotes what it was sent in its error text: the token,
+ * refresh token or client secret of the request must not come back in the error aws-sso throws,
+ * not in its message, hint, stack or any cause.
+ */
+
+import assert from "node:assert/strict";
+import {
+  denoRuntime,
+  getRoleCredentials,
+  getSsoToken,
+  loadSsoProfile,
+  SsoError,
+} from "@ssokit/aws-sso";
+import { fakeSsoHome, findIssuedSecrets, startFakeAws } from "@ssokit/aws-sso/testing";
+
+/** Where the sign-in text goes: nowhere. */
+const quiet = { stderr: { write() {}, isTerminal: false } };
+
+/** Everything an error carries as text: message, hint and stack of it and of every cause. */
+function errorText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err, depth = 0; e !== undefined && depth < 10; depth++) {
+    if (!(e instanceof Error)) {
+      parts.push(String(e));
+      break;
+    }
+    parts.push(e.message, e.stack ?? "", JSON.stringify(e), Deno.inspect(e));
+    if (e instanceof SsoError) parts.push(e.hint ?? "");
+    e = e.cause;
+  }
+  return parts.join("\n");
+}
+
+Deno.test("a portal error that quotes the access token does not carry it", async () => {
+  await using aws = await startFakeAws();
+  await using home = await fakeSsoHome(aws);
+  const runtime = { ...denoRuntime(), ...home.runtime, ...quiet };
+  const profile = await loadSsoProfile(runtime, "corp");
+  const role = { accountId: "111111111111", roleName: "ReadOnly" };
+  await getRoleCredentials(runtime, profile, role); // signs in
+  const token = aws.issued.accessTokens.at(-1)!;
+  aws.setFaults([{
+    op: "getRoleCredentials",
+    kind: "error",
+    status: 400,
+    message: `Invalid header x-amz-sso_bearer_token: ${token}`,
+  }]);
+  const err = await getRoleCredentials(runtime, profile, role).catch((e) => e);
+  assert.ok(err instanceof SsoError, String(err));
+  assert.equal(err.code, "SERVICE_ERROR");
+  assert.match(err.message, /Invalid header x-amz-sso_bearer_token/); // the rest of it is kept
+  assert.deepEqual(findIssuedSecrets(errorText(err), aws.issued), []);
+});
+
+Deno.test("a refresh error that quotes the refresh token and client secret does not carry them", async () => {
+  await using aws = await startFakeAws();
+  await using home = await fakeSsoHome(aws);
+  let offsetMs = 0;
+  const runtime = {
+    ...denoRuntime(),
+    ...home.runtime,
+    ...quiet,
+    now: () => Date.now() + offsetMs,
+    sleep: () => Promise.resolve(),
+  };
+  const profile = await loadSsoProfile(runtime, "corp");
+  await getSsoToken(runtime, profile); // signs in
+  offsetMs = 9 * 3600_000; // the access token has expired; its refresh token has not
+  const quoted = `refreshToken=${aws.issued.refreshTokens.at(-1)} ` +
+    `clientSecret=${aws.issued.clientSecrets.at(-1)}`;
+  aws.setFaults([{
+    op: "createToken",
+    kind: "error",
+    status: 500,
+    errorType: "InternalServerException",
+    message: `Cannot handle ${quoted}`,
+    count: 100,
+  }]);
+  const err = await getSsoToken(runtime, profile, { login: "never" }).catch((e) => e);
+  assert.ok(err instanceof SsoError, String(err));
+  assert.equal(err.code, "SERVICE_ERROR");
+  assert.match(err.message, /Cannot handle/);
+  assert.deepEqual(findIssuedSecrets(errorText(err), aws.issued), []);
+});
