@@ -55,8 +55,9 @@ export interface RenderEnvOptions {
  * @param creds the role credentials
  * @param options the format and optional region
  * @returns the lines
- * @throws {TypeError} when a value cannot be written safely in the format (the message names the
- *   variable, never its value), or the format is unknown
+ * @throws {TypeError} when a value cannot be written safely in the format, or the access key id or
+ *   secret access key is empty (the message names the variable, never its value), or the format
+ *   is unknown
  * @example sh, as `eval "$(aws-sso -p dev -r ARN -env)"` reads it
  * ```ts
  * import { renderEnv } from "@ssokit/aws-sso";
@@ -86,6 +87,10 @@ export function renderEnv(creds: RoleCredentials, options: RenderEnvOptions): st
     throw new TypeError(
       `Unknown env format "${options.format}": expected sh, fish, powershell, cmd or dotenv`,
     );
+  }
+  if (!creds.accessKeyId) throw new TypeError("Cannot write AWS_ACCESS_KEY_ID: it is empty");
+  if (!creds.secretAccessKey) {
+    throw new TypeError("Cannot write AWS_SECRET_ACCESS_KEY: it is empty");
   }
   const vars: [string, string][] = [
     ["AWS_ACCESS_KEY_ID", creds.accessKeyId],

@@ -154,6 +154,27 @@ Deno.test({
 });
 
 Deno.test({
+  name: "renderEnv() refuses an empty access key id or secret, as renderProcess() does",
+  permissions: "none",
+  async fn(t) {
+    const cases: [string, Partial<RoleCredentials>, RegExp][] = [
+      ["empty access key id", { accessKeyId: "" }, /AWS_ACCESS_KEY_ID/],
+      ["empty secret", { secretAccessKey: "" }, /AWS_SECRET_ACCESS_KEY/],
+    ];
+    for (const [name, patch, names] of cases) {
+      await t.step(name, () => {
+        assert.throws(() => renderEnv({ ...CREDS, ...patch }, { format: "sh" }), (err: unknown) => {
+          assert.ok(err instanceof TypeError);
+          assert.match(err.message, names);
+          assert.ok(!err.message.includes(CREDS.secretAccessKey));
+          return true;
+        });
+      });
+    }
+  },
+});
+
+Deno.test({
   name: "renderEnv() escapes each shell's quote characters",
   permissions: "none",
   async fn(t) {
