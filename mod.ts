@@ -65,6 +65,8 @@ export { type EnvFormat, renderEnv, type RenderEnvOptions } from "./src/render/r
 export {
   CREDENTIALS_EXPIRATION_KEY,
   credentialsIniValues,
+  renderCredentialsIni,
+  type RenderCredentialsIniOptions,
   STALE_CREDENTIALS_KEYS,
 } from "./src/render/render_credentials_ini.ts";
 export { writeCredentialsProfile } from "./src/cli/write_credentials_profile.ts";

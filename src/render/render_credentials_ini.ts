@@ -1,10 +1,12 @@
 /**
- * The keys aws-sso writes into a profile of the shared credentials file (spec §6). The file itself
- * is edited elsewhere, by the lossless INI editor; this module only says what goes in.
+ * The keys aws-sso writes into a profile of the shared credentials file (spec §6), and that
+ * profile's section as text. The file itself is edited elsewhere, by the lossless INI editor; this
+ * module only says what goes in.
  *
  * @module
  */
 
+import { profileSectionName } from "../config/aws_files.ts";
 import { isoSeconds, type RoleCredentials } from "../role_credentials.ts";
 
 /**
@@ -77,4 +79,49 @@ export function credentialsIniValues(creds: RoleCredentials): Record<string, str
     if (/\s/.test(value)) throw new TypeError(`Cannot write ${key}: the value holds whitespace`);
   }
   return values;
+}
+
+/** Options of {@linkcode renderCredentialsIni}. */
+export interface RenderCredentialsIniOptions {
+  /** The profile to name the section after. Default `default`. */
+  profile?: string;
+}
+
+/**
+ * A credentials-file section holding `creds`: the header, then `key = value` lines of
+ * {@linkcode credentialsIniValues}, as `aws configure set` writes them. To put credentials into
+ * the user's file, keeping everything else in it, use `writeCredentialsProfile` instead.
+ *
+ * @param creds the role credentials
+ * @param options the profile name
+ * @returns the section's text, ending with a line break
+ * @throws {TypeError} as {@linkcode credentialsIniValues}, or when the credentials file cannot hold
+ *   a section of that name (empty, a line break, `DEFAULT`)
+ * @example
+ * ```ts
+ * import { renderCredentialsIni } from "@ssokit/aws-sso";
+ * import assert from "node:assert/strict";
+ *
+ * const creds = {
+ *   accessKeyId: "ASIAEXAMPLE",
+ *   secretAccessKey: "secret",
+ *   sessionToken: "token",
+ *   expiration: Date.UTC(2026, 10, 25, 19, 0, 0),
+ *   accountId: "123456789012",
+ * };
+ * assert.equal(
+ *   renderCredentialsIni(creds, { profile: "dev" }),
+ *   "[dev]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = secret\n" +
+ *     "aws_session_token = token\naws_account_id = 123456789012\n" +
+ *     "x_security_token_expires = 2026-11-25T19:00:00Z\n",
+ * );
+ * ```
+ */
+export function renderCredentialsIni(
+  creds: RoleCredentials,
+  options: RenderCredentialsIniOptions = {},
+): string {
+  const header = profileSectionName(options.profile ?? "default", "credentials");
+  return `[${header}]\n` +
+    Object.entries(credentialsIniValues(creds)).map(([k, v]) => `${k} = ${v}\n`).join("");
 }

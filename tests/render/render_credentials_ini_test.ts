@@ -4,6 +4,7 @@ import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import {
   CREDENTIALS_EXPIRATION_KEY,
   credentialsIniValues,
+  renderCredentialsIni,
   STALE_CREDENTIALS_KEYS,
 } from "../../src/render/render_credentials_ini.ts";
 import type { RoleCredentials } from "../../src/role_credentials.ts";
@@ -74,6 +75,35 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "renderCredentialsIni() gives a credentials-file section, [default] unless named",
+  permissions: "none",
+  fn() {
+    const body = "aws_access_key_id = ASIAEXAMPLEEXAMPLE12\n" +
+      "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n" +
+      "aws_session_token = IQoJb3JpZ2luX2VjEXAMPLE+/=\n" +
+      "aws_account_id = 123456789012\n" +
+      "x_security_token_expires = 2026-11-25T19:00:00Z\n";
+    assert.equal(renderCredentialsIni(CREDS), "[default]\n" + body);
+    assert.equal(renderCredentialsIni(CREDS, { profile: "dev" }), "[dev]\n" + body);
+    assert.equal(renderCredentialsIni(CREDS, { profile: "my dev" }), "[my dev]\n" + body);
+  },
+});
+
+Deno.test({
+  name: "renderCredentialsIni() refuses a profile name no credentials file can hold",
+  permissions: "none",
+  fn() {
+    for (const profile of ["", "a\nb", "DEFAULT"]) {
+      assert.throws(
+        () => renderCredentialsIni(CREDS, { profile }),
+        TypeError,
+        JSON.stringify(profile),
+      );
+    }
+  },
+});
+
 /** A credentials file with one `[dev]` profile holding `values`, plus `extra` lines. */
 function credentialsFile(values: Record<string, string>, extra = ""): string {
   return "[dev]\n" + extra +
@@ -106,6 +136,10 @@ Deno.test("credentialsIniValues() are read by botocore, which ignores the expira
     await Deno.writeTextFile(path, credentialsFile(credentialsIniValues(CREDS)));
     assert.deepEqual(await runPython(BOTOCORE_SHARED, [], env), want);
   });
+  await t.step("renderCredentialsIni()", async () => {
+    await Deno.writeTextFile(path, renderCredentialsIni(CREDS, { profile: "dev" }));
+    assert.deepEqual(await runPython(BOTOCORE_SHARED, [], env), want);
+  });
   await t.step(
     "a stale aws_security_token wins over aws_session_token (why it is deleted)",
     async () => {
@@ -127,4 +161,14 @@ Deno.test("credentialsIniValues() are read back by the JS SDK's INI loader", asy
   await Deno.writeTextFile(configFilepath, "");
   const files = await loadSharedConfigFiles({ filepath, configFilepath, ignoreCache: true });
   assert.deepEqual(files.credentialsFile["dev"], values);
+});
+
+Deno.test("renderCredentialsIni() is read back by the JS SDK's INI loader", async () => {
+  await using tmp = await withTmpDir();
+  const filepath = join(tmp.path, "credentials");
+  const configFilepath = join(tmp.path, "config");
+  await Deno.writeTextFile(filepath, renderCredentialsIni(CREDS, { profile: "dev-2" }));
+  await Deno.writeTextFile(configFilepath, "");
+  const files = await loadSharedConfigFiles({ filepath, configFilepath, ignoreCache: true });
+  assert.deepEqual(files.credentialsFile["dev-2"], credentialsIniValues(CREDS));
 });
