@@ -11,6 +11,22 @@ function isNotFound(err: unknown): boolean {
   return err instanceof Deno.errors.NotFound;
 }
 
+/** The error of a strict read of bytes that are not UTF-8, naming the line of the first bad one. */
+function notUtf8(path: string, bytes: Uint8Array): Error {
+  // Where the lossy decoding, encoded again, first differs is the first byte that is not UTF-8.
+  const again = new TextEncoder().encode(
+    new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes),
+  );
+  let at = 0;
+  while (at < bytes.length && again[at] === bytes[at]) at++;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+  const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+  return new Deno.errors.InvalidData(
+    `Cannot parse ${path}: line ${line}: it is not UTF-8 text (byte 0x${byte})`,
+  );
+}
+
 /**
  * The Deno file system, with missing files read as `null`. Every operation but an fsync'ed write
  * is synchronous under its promise: they are small and local, and a process's first asynchronous
@@ -18,12 +34,20 @@ function isNotFound(err: unknown): boolean {
  */
 export const denoFileSystem: FileSystem = {
   // deno-lint-ignore require-await
-  async readTextFile(path) {
+  async readTextFile(path, options = {}) {
+    let bytes: Uint8Array;
     try {
-      return Deno.readTextFileSync(path);
+      bytes = Deno.readFileSync(path);
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
+    }
+    // A BOM stays in the text, as `Deno.readTextFile` keeps it: the file is written back with it.
+    if (!options.strict) return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      throw notUtf8(path, bytes);
     }
   },
   async writeFile(path, data, options = {}) {

@@ -32,6 +32,12 @@ export interface WriteFileOptions {
   fsync?: boolean;
 }
 
+/** Options of {@linkcode FileSystem.readTextFile}. */
+export interface ReadTextFileOptions {
+  /** Fail on bytes that are not UTF-8 instead of reading them as U+FFFD. Default `false`. */
+  strict?: boolean;
+}
+
 /**
  * The file operations aws-sso needs. Missing files read as `null`, never as an exception.
  *
@@ -41,8 +47,12 @@ export interface WriteFileOptions {
  * the folder does not exist (it is then created). Any other error is reported as it is.
  */
 export interface FileSystem {
-  /** Reads a UTF-8 file, or `null` when it does not exist. */
-  readTextFile(path: string): Promise<string | null>;
+  /**
+   * Reads a UTF-8 file, or `null` when it does not exist. Bytes that are not UTF-8 read as U+FFFD,
+   * or with `strict` fail with `Deno.errors.InvalidData` naming the path and line (aws-sso reads the
+   * files it edits strictly, so that it never writes such bytes back changed).
+   */
+  readTextFile(path: string, options?: ReadTextFileOptions): Promise<string | null>;
   /** Writes a whole file. */
   writeFile(path: string, data: string, options?: WriteFileOptions): Promise<void>;
   /** Renames atomically within one file system. */

@@ -22,8 +22,8 @@ export interface AwsFileRuntime {
   env: EnvReader;
   /** File access. */
   fs: {
-    /** Reads a UTF-8 file, or `null` when it does not exist. */
-    readTextFile(path: string): Promise<string | null>;
+    /** Reads a UTF-8 file, or `null` when it does not exist; see `FileSystem.readTextFile`. */
+    readTextFile(path: string, options?: { strict?: boolean }): Promise<string | null>;
   };
 }
 
@@ -108,7 +108,8 @@ export function credentialsFilePath(env: EnvReader): string {
  * @param runtime the file system and environment
  * @param kind which file
  * @returns the path, text and document
- * @throws {SyntaxError} when botocore could not parse the file (the message names it and the line)
+ * @throws {SyntaxError} when botocore could not parse the file, or it is not UTF-8 text (the message
+ *   names it and the line)
  * @throws {TypeError} when the path needs the home folder and none is set
  * @example
  * ```ts
@@ -131,7 +132,14 @@ export async function loadAwsFile(
   kind: AwsFileKind,
 ): Promise<AwsFile> {
   const path = kind === "config" ? configFilePath(runtime.env) : credentialsFilePath(runtime.env);
-  const read = await runtime.fs.readTextFile(path);
+  let read: string | null;
+  try {
+    read = await runtime.fs.readTextFile(path, { strict: true });
+  } catch (err) {
+    // Read as U+FFFD, such bytes would be written back changed; botocore refuses the file too.
+    if (err instanceof Deno.errors.InvalidData) throw new SyntaxError(err.message, { cause: err });
+    throw err;
+  }
   const text = read ?? "";
   return {
     kind,
@@ -259,8 +267,9 @@ function shlexQuote(s: string): string {
  * @param ref what the section is for
  * @param kind which file
  * @returns the name to put between the brackets
- * @throws {TypeError} when the name is empty or holds a line break, for a non-profile section in
- *   the credentials file, or for the profile `DEFAULT` there (configparser's defaults section)
+ * @throws {TypeError} when the name is empty or holds a line break, or a space or tab before `#` or
+ *   `;` (where the JS SDK's reader cuts the line), for a non-profile section in the credentials
+ *   file, or for the profile `DEFAULT` there (configparser's defaults section)
  * @example
  * ```ts
  * import { sectionName } from "./aws_files.ts";
@@ -276,6 +285,13 @@ export function sectionName(ref: SectionRef, kind: AwsFileKind): string {
   if (name === "" || /[\r\n]/.test(name)) {
     throw new TypeError(
       `Invalid ${type} name ${JSON.stringify(name)}: it is empty or holds a line break`,
+    );
+  }
+  if (/\s[#;]/.test(name)) {
+    // The JS SDK cuts every line there: the header would end at it, and the keys below would land
+    // in the section before (a role's keys in [default]).
+    throw new TypeError(
+      `Invalid ${type} name ${JSON.stringify(name)}: " #" or " ;" starts a comment for the JS SDK`,
     );
   }
   if (kind === "credentials") {

@@ -44,6 +44,9 @@ export interface ProfileLookup {
   services?(name: string): Record<string, Record<string, string>> | undefined;
 }
 
+/** A region name as botocore's `validate_region_name` accepts it. */
+const REGION_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
 const SSO_KEYS = ["sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"];
 
 /**
@@ -137,6 +140,16 @@ export function resolveSsoProfile(name: string, lookup: ProfileLookup): SsoProfi
   const accountId = optional("sso_account_id");
   const roleName = optional("sso_role_name");
   const region = optional("region");
+  for (const key of ["sso_region", "region"]) {
+    const value = merged[key];
+    if (value && !REGION_NAME.test(value)) {
+      throw new SsoError(
+        "INVALID_CONFIG",
+        `Invalid ${key} ${JSON.stringify(value)} in profile "${name}": not a region name`,
+        { hint: `set it to a region such as eu-west-1 (a # comment goes on a line of its own)` },
+      );
+    }
+  }
   const endpoints: Partial<Record<"sso" | "sso-oidc" | "*", string>> = {};
   const servicesName = section["services"];
   const services = servicesName !== undefined ? lookup.services?.(servicesName) : undefined;

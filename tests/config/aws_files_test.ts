@@ -267,6 +267,13 @@ Deno.test({
     assert.throws(() => profileSectionName("a\rb", "credentials"), TypeError);
     assert.throws(() => profileSectionName("DEFAULT", "credentials"), TypeError);
     assert.throws(() => sectionName({ type: "sso-session", name: "x" }, "credentials"), TypeError);
+    // The JS SDK cuts a line at " #" or " ;": the header would end there, and the keys under it
+    // would go to the section before.
+    for (const name of ["ci #2", "ci ;2", "ci\t#2"]) {
+      for (const kind of ["config", "credentials"] as const) {
+        assert.throws(() => profileSectionName(name, kind), TypeError, `${name} ${kind}`);
+      }
+    }
   },
 });
 
@@ -284,6 +291,7 @@ Deno.test({
         name,
         fc.constantFrom<SectionType>("profile", "sso-session", "services"),
         (n, type) => {
+          fc.pre(!/\s[#;]/.test(n)); // refused, above
           const header = sectionName({ type, name: n }, "config");
           assert.deepEqual(parseSectionName(header, "config"), { type, name: n });
           const doc = IniDocument.parse("");

@@ -119,6 +119,20 @@ Deno.test({
         /missing required configuration: sso_region/,
       ],
       [
+        // botocore keeps an inline comment in the value, then refuses it as a region name.
+        "an sso_region that is no region name",
+        `[profile dev]\nsso_session = s\n[sso-session s]\nsso_start_url = https://d-1.awsapps.com/start\n` +
+        "sso_region = eu-west-1 # Ireland\n",
+        "INVALID_CONFIG",
+        /Invalid sso_region "eu-west-1 # Ireland" in profile "dev": not a region name/,
+      ],
+      [
+        "a region on two lines",
+        `[profile dev]\nsso_session = corp\nregion = eu-west-1\n  us-east-1\n${SESSION}`,
+        "INVALID_CONFIG",
+        /Invalid region "eu-west-1\\nus-east-1" in profile "dev": not a region name/,
+      ],
+      [
         "session without a start URL",
         "[profile dev]\nsso_session = s\n[sso-session s]\nsso_region = us-east-1\n",
         "INVALID_CONFIG",

@@ -200,3 +200,64 @@ Deno.test("aws-sso leaves a credentials file it cannot parse alone and names the
   const files = Object.keys(await snapshot(join(tmp.path, ".aws")));
   assert.deepEqual(files.filter((f) => f.startsWith("credentials")), ["credentials"]);
 });
+
+Deno.test("aws-sso leaves a file that is not UTF-8 text alone, byte for byte, and names the line", async (t) => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const aws_ = join(tmp.path, ".aws");
+  // Latin-1 "Café" in a comment: botocore and the AWS CLI refuse the file too.
+  const latin1 = (text: string) => new Uint8Array([...text].map((c) => c.charCodeAt(0)));
+  await t.step("the credentials file (-r)", async () => {
+    const path = join(aws_, "credentials");
+    const bytes = latin1("[default]\naws_access_key_id = AKIAOLDEXAMPLE\n# Caf\xe9 keys\n");
+    await Deno.writeFile(path, bytes);
+    const result = await runCli(["-p", "corp", "-r", ROLE_ARN], { home: tmp.path, env: aws.env });
+    assertCleanFailure(
+      result,
+      1,
+      new RegExp(`${path.replaceAll(".", "\\.")}: line 3: .*not UTF-8`),
+      aws,
+    );
+    assert.match(result.stderr, /^hint: .*nothing was written/m);
+    assert.deepEqual(await Deno.readFile(path), bytes);
+  });
+  await t.step("the config file (-d)", async () => {
+    await Deno.remove(join(aws_, "credentials"));
+    const path = join(aws_, "config");
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(await Deno.readTextFile(path)),
+      ...latin1("# Caf\xe9 profiles\n"),
+    ]);
+    await Deno.writeFile(path, bytes);
+    const lines = new TextDecoder().decode(bytes).split("\n").length - 1;
+    const result = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
+    assertCleanFailure(
+      result,
+      1,
+      new RegExp(`${path.replaceAll(".", "\\.")}: line ${lines}: .*not UTF-8`),
+      aws,
+    );
+    assert.deepEqual(await Deno.readFile(path), bytes);
+  });
+});
+
+Deno.test("aws-sso refuses a --write-profile name the JS SDK would read as a comment", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const path = join(tmp.path, ".aws", "credentials");
+  const original = "[default]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = static\n";
+  await Deno.writeTextFile(path, original);
+  // [ci #2] would read as "[ci" to the JS SDK: no header, so the keys below it land in [default].
+  for (const name of ["ci #2", "ci ;2"]) {
+    const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "--write-profile", name], {
+      home: tmp.path,
+      env: aws.env,
+    });
+    assertCleanFailure(result, 2, /^aws-sso: Invalid --write-profile: .*comment/, aws);
+    assert.equal(await Deno.readTextFile(path), original);
+  }
+});
