@@ -195,7 +195,11 @@ export async function writeDiscoveredProfiles(
       for (const name of profileNames(doc)) {
         const keys = doc.lookup({ type: "profile", name })?.toRecord();
         if (keys?.[DISCOVERED_MARKER] === profile.profileName && !wanted.has(name)) {
-          doc.removeSection(profileSectionName(name, "config"));
+          // Only sections carrying the marker: a hand-written twin of the same name stays.
+          doc.removeSection(
+            profileSectionName(name, "config"),
+            (section) => section.get(DISCOVERED_MARKER) === profile.profileName,
+          );
           counts.pruned++;
         }
       }

@@ -898,7 +898,9 @@ export class IniDocument {
    * indentation and its spacing around `=`; the key is written as given, and a `:` line as
    * `key = value` (botocore reads keys in any case and `:` too, the JS SDK neither); the value
    * changes, and its continuation lines are removed. A new key is written as `key = value` after the section's
-   * last key (before trailing blank and comment lines), indented like that key. New lines use
+   * last key (before trailing blank and comment lines), indented like that key; an indented one
+   * goes before the first nested sub-section (`s3 =` and indented lines), since the JS SDK reads
+   * every indented line after one as part of it. New lines use
    * the file's line ending; a file without a final newline gets one when a line is added at its
    * end. Keys from `[DEFAULT]` are never edited through another section.
    *
@@ -938,14 +940,22 @@ export class IniDocument {
       lines.splice(entry.start, entry.end - entry.start + 1, line);
     } else {
       const last = block.entries[block.entries.length - 1];
-      const at = last ? last.end + 1 : 1;
+      let at = last ? last.end + 1 : 1;
       let indent = last ? leadingSpace(lines[last.start]!) : "";
-      // An indented next header must not turn into a continuation of the new key.
-      const next = this.#blocks[this.#blocks.indexOf(block) + 1];
-      const nextHeader = next ? firstLine(next.text) : "";
-      if (indentOf(nextHeader) > indent.length) indent = leadingSpace(nextHeader);
-      const before = lines[at - 1]!;
-      if (eolOf(before) === "") lines[at - 1] = before + this.eol;
+      // The JS SDK reads every indented line after a nested sub-section's key (`s3 =`) as part of
+      // it: an indented key goes before the first one instead.
+      const nested = indent === "" ? undefined : block.entries.find((e) => e.nested);
+      if (nested) {
+        at = nested.start;
+        indent = leadingSpace(lines[at]!);
+      } else {
+        // An indented next header must not turn into a continuation of the new key.
+        const next = this.#blocks[this.#blocks.indexOf(block) + 1];
+        const nextHeader = next ? firstLine(next.text) : "";
+        if (indentOf(nextHeader) > indent.length) indent = leadingSpace(nextHeader);
+        const before = lines[at - 1]!;
+        if (eolOf(before) === "") lines[at - 1] = before + this.eol;
+      }
       lines.splice(at, 0, `${indent}${key} =${value === "" ? "" : " "}${value}${this.eol}`);
     }
     this.#reparse(block, lines);
@@ -1026,16 +1036,19 @@ export class IniDocument {
 
   /**
    * Removes every section botocore maps to this name (so a shadowed `[profile dev]` cannot
-   * resurface after `[profile "dev"]` is removed).
+   * resurface after `[profile "dev"]` is removed), or, given `only`, those of them that pass it
+   * (a tool removing what it wrote leaves a section the user wrote under the same name).
    *
    * Removed with a section: its header, keys and every line up to the next header, except the
-   * comment lines directly above the next header (they describe it); and the comment lines
-   * directly above its own header when a blank line or the start of the file precedes them. At
-   * the end of the file, the blank lines left before the removed section go too. Should the next
-   * header read as a continuation line once the section is gone (an indented header after a key),
-   * its indentation is removed.
+   * comment lines directly above the next header (they describe it) and those after a blank line
+   * that follows its last key (a separator before what follows, a modeline closing the file);
+   * and the comment lines directly above its own header when a blank line or the start of the
+   * file precedes them. At the end of the file, the blank lines left before the removed section go
+   * too, unless lines of it stay. Should the next header read as a continuation line once the
+   * section is gone (an indented header after a key), its indentation is removed.
    *
    * @param name the header name
+   * @param only removes only the sections for which it is `true` (default: all of them)
    * @returns `true` if a section was removed
    * @throws never
    * @example
@@ -1048,12 +1061,15 @@ export class IniDocument {
    * assert.equal(doc.toString(), "[a]\nk = 1\n\n# about c\n[c]\n");
    * ```
    */
-  removeSection(name: string): boolean {
+  removeSection(name: string, only?: (section: IniSection) => boolean): boolean {
     const group = this.#group(name);
-    for (const block of [...group].reverse()) this.#remove(block);
+    const gone = only ? group.filter((block) => only(this.#view(block))) : [...group];
+    for (const block of gone.reverse()) this.#remove(block);
     const [type, key] = groupKey(parseSectionName(name, this.kind), name);
-    this.#index().get(type)?.delete(key);
-    return group.length > 0;
+    const left = group.filter((block) => !gone.includes(block));
+    if (left.length > 0) this.#index().get(type)?.set(key, left);
+    else this.#index().get(type)?.delete(key);
+    return gone.length > 0;
   }
 
   /** Removes one block and tidies the lines around it. */
@@ -1072,15 +1088,21 @@ export class IniDocument {
     }
     // Comment lines directly above the next header stay with it.
     const last = block.entries[block.entries.length - 1];
+    const floor = last ? last.end + 1 : 1;
     let keep = own.length;
     if (next) {
-      const floor = last ? last.end + 1 : 1;
       while (keep > floor && isComment(own[keep - 1]!)) keep--;
     }
+    // So do those after a blank line that follows the last key; the ones right after the last
+    // key (keys commented out) and the blank lines before the kept ones go.
+    let from = floor;
+    while (from < keep && !isBlank(own[from]!)) from++;
+    while (from < keep && isBlank(own[from]!)) from++;
+    if (from < keep) keep = from;
     above.push(...own.slice(keep));
     if (!next) {
       let end = above.length;
-      while (end > 0 && isBlank(above[end - 1]!)) end--;
+      while (keep === own.length && end > 0 && isBlank(above[end - 1]!)) end--;
       above.splice(end);
     } else if (prev.entries.length > 0) {
       // Entries of prev are still valid: only lines after its last entry changed.

@@ -630,6 +630,33 @@ for (const difference of JS_DIFFERENCES) {
   });
 }
 
+Deno.test("IniDocument.set() adds a key that botocore and the JS SDK both read, beside a nested sub-section", async (t) => {
+  // The JS SDK reads every indented line after `s3 =` as part of the sub-section until a line
+  // that is not indented: a new indented key after it would become `s3.region` there.
+  const cases: [string, string][] = [
+    ["indented keys", "[profile p]\n  k = 1\n  s3 =\n    max_concurrent_requests = 5\n"],
+    ["the sub-section first", "[profile p]\n  s3 =\n    max_concurrent_requests = 5\n  k = 1\n"],
+    ["keys at column 0", "[profile p]\nk = 1\ns3 =\n  max_concurrent_requests = 5\n"],
+    ["then another section", "[profile p]\n  s3 =\n    addressing_style = path\n[profile q]\n"],
+  ];
+  await using tmp = await withTmpDir();
+  for (const [name, text] of cases) {
+    await t.step(name, async () => {
+      const doc = IniDocument.parse(text, { kind: "config" });
+      doc.set("profile p", "region", "eu-west-1");
+      const path = join(tmp.path, "config");
+      await Deno.writeTextFile(path, doc.toString());
+      const js = await jsSdk(path, "config");
+      assert.equal(js["p"]?.["region"], "eu-west-1", doc.toString());
+      assert.equal(js["p"]?.["s3.region"], undefined, doc.toString());
+      const [boto] = await botocore([path]);
+      assert.ok(boto?.ok, doc.toString());
+      assert.equal(boto.profiles["p"]?.["region"], "eu-west-1", doc.toString());
+      assert.ok(doc.toString().startsWith(text.slice(0, text.indexOf("\n") + 1)));
+    });
+  }
+});
+
 // --- random files and edits vs botocore ----------------------------------------------------
 
 const SECTION_NAMES = [

@@ -686,6 +686,16 @@ Deno.test({
       ["with comments inside", "[b]\n# c\nk = 1\n  2\n# d\n[c]\n", "# d\n[c]\n"],
       ["the file's leading comment", "# top\n[b]\nk = 1\n[c]\n", "[c]\n"],
       [
+        "keeping a separator after a blank line",
+        "[a]\nk = 1\n\n[b]\nk = 2\n# j = 0\n\n# --- mine below ---\n\n[c]\n",
+        "[a]\nk = 1\n\n# --- mine below ---\n\n[c]\n",
+      ],
+      [
+        "keeping the end of the file after a blank line",
+        "[a]\nk = 1\n\n[b]\nk = 2\n\n# vim: set ft=dosini:\n",
+        "[a]\nk = 1\n\n# vim: set ft=dosini:\n",
+      ],
+      [
         "unindenting a next header that would turn into a continuation",
         "[a]\nk = 1\n[b]\n  [c]\nj = 2\n",
         "[a]\nk = 1\n[c]\nj = 2\n",
@@ -716,6 +726,22 @@ Deno.test({
     const defaults = config("[DEFAULT]\nk = 1\n[x]\n[DEFAULT]\nj = 2\n");
     defaults.removeSection("DEFAULT");
     assert.deepEqual(dump(defaults), [["x", 1, {}]]);
+  },
+});
+
+Deno.test({
+  name: "IniDocument.removeSection() with a test removes only the sections that pass it",
+  permissions: "none",
+  fn() {
+    const text = '[profile "dev"]\nrole_arn = mine\n\n[x]\n[profile dev]\nmarker = corp\n';
+    const doc = config(text);
+    assert.equal(doc.removeSection("profile dev", (s) => s.has("marker")), true);
+    assert.equal(doc.toString(), '[profile "dev"]\nrole_arn = mine\n\n[x]\n');
+    assert.deepEqual(doc.lookup({ type: "profile", name: "dev" })?.toRecord(), {
+      role_arn: "mine",
+    });
+    assert.equal(doc.removeSection("profile dev", (s) => s.has("marker")), false);
+    assert.deepEqual(dump(doc), dump(config(doc.toString())));
   },
 });
 

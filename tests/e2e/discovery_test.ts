@@ -480,3 +480,34 @@ Deno.test("aws-sso -d counts a profile whose keys it respells as updated, then u
   const second = await run();
   assert.match(second.stderr, /0 added, 0 updated, 6 unchanged/);
 });
+
+Deno.test("aws-sso -d --prune removes only what it wrote: a hand-written twin and the lines after stay", async () => {
+  await using tmp = await withTmpDir();
+  const home = tmp.path;
+  const config = join(home, ".aws", "config");
+  await using aws = await startFakeAws();
+  // The user's own [profile "999999999999-Old"] (the JS SDK merges it with the generated twin of
+  // the same name), and a modeline closing the file after the generated profile.
+  const mine = `\n[profile "999999999999-Old"]\nrole_arn = arn:aws:iam::999999999999:role/Old\n` +
+    `source_profile = corp\n`;
+  const generated =
+    `\n[profile 999999999999-Old]\ncredential_process = aws-sso -p corp -r x -ext\n` +
+    `aws_sso_discovered_from = corp\n`;
+  const end = "\n# --- end of generated profiles ---\n\n# vim: set ft=dosini:\n";
+  await writeSsoConfig(home, aws.startUrl, mine + generated + end);
+  await issueSession(aws, home, "corp");
+  const original = await Deno.readTextFile(config);
+  const result = await runCli(["-p", "corp", "-d", "--prune"], { home, env: aws.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /, 1 pruned/);
+  const text = await Deno.readTextFile(config);
+  const kept = original.slice(0, original.indexOf(generated));
+  assert.ok(text.startsWith(kept), "everything before the generated profile, byte for byte");
+  assert.ok(!text.includes("[profile 999999999999-Old]"), text);
+  assert.ok(text.includes(end), "the comments after it, with their blank lines");
+  const profiles = await botocoreProfiles(config);
+  assert.deepEqual(profiles["999999999999-Old"], {
+    role_arn: "arn:aws:iam::999999999999:role/Old",
+    source_profile: "corp",
+  });
+});
