@@ -42,8 +42,10 @@ const STALE_TEMP_MS = 60_000;
  * target. A new file gets mode `0600` and missing folders are created with `0700`; an existing
  * file keeps its mode, unless `secret` is set and the mode is wider than `0600`, which is then
  * tightened. A symlinked target is written through: the link's final target is replaced and the
- * link stays (a link to a missing file is refused, as are folders and other non-files). If
- * anything fails, the temp file is removed and the target is untouched. A writer
+ * link stays (a link to a missing file is refused, as are folders and other non-files). A file
+ * its owner may not write (mode `0400`) is left alone, as the AWS CLI leaves it, though the
+ * rename could replace it. If anything fails, the temp file is removed and the target is
+ * untouched. A writer
  * killed mid-write may leave its temp file behind; the next write to the same file removes such
  * leftovers once they are a minute old.
  *
@@ -98,6 +100,14 @@ export async function writeFileSafely(
       throw new SsoError("FILE_ERROR", `${what(options)}${path}: it is not a regular file`, {
         hint: `check what ${path} is, or points to (a broken link?)`,
       });
+    }
+    if (info?.mode != null && (info.mode & 0o200) === 0 && runtime.os !== "windows") {
+      // The rename would replace it whatever its mode: the AWS CLI's open() fails there.
+      throw new SsoError(
+        "FILE_ERROR",
+        `${what(options)}${path}: it is read-only (mode ${octal(info.mode)})`,
+        { hint: `make it writable (chmod u+w ${target}) for aws-sso to update it` },
+      );
     }
     if (info === null) {
       await fs.mkdir(dirname(target), 0o700);

@@ -53,7 +53,7 @@ Deno.test({
   name: "writeFileSafely() keeps the mode of an existing file",
   ignore: !posix,
   async fn(t) {
-    for (const mode of [0o640, 0o644, 0o600, 0o400]) {
+    for (const mode of [0o640, 0o644, 0o600, 0o660]) {
       await t.step(`0${mode.toString(8)} stays`, async () => {
         await using tmp = await withTmpDir();
         const runtime = testRuntime({ home: tmp.path });
@@ -79,7 +79,6 @@ Deno.test({
       [0o640, 0o600, true],
       [0o700, 0o600, true],
       [0o600, 0o600, false],
-      [0o400, 0o400, false],
     ];
     for (const [before, after, noted] of cases) {
       await t.step(`0${before.toString(8)} becomes 0${after.toString(8)}`, async () => {
@@ -267,6 +266,28 @@ Deno.test("writeFileSafely() refuses a folder or a broken link as its target", a
       assert.deepEqual(await temps(tmp.path), []);
     },
   });
+});
+
+Deno.test({
+  name: "writeFileSafely() leaves a read-only file alone, as the AWS CLI does",
+  ignore: !posix,
+  async fn() {
+    await using tmp = await withTmpDir();
+    const runtime = testRuntime({ home: tmp.path });
+    const path = join(tmp.path, "credentials");
+    await Deno.writeTextFile(path, "[default]\n");
+    await Deno.chmod(path, 0o400);
+    // Through the rename even root, or any user owning the folder, would replace it.
+    const err = await rejectsWith(
+      writeFileSafely(runtime, path, "x", { secret: true }),
+      "FILE_ERROR",
+    );
+    assert.equal(err.message, `Cannot write ${path}: it is read-only (mode 0400)`);
+    assert.match(err.hint ?? "", /chmod u\+w/);
+    assert.equal(await Deno.readTextFile(path), "[default]\n");
+    assert.equal(await modeOf(path), 0o400);
+    assert.deepEqual(await temps(tmp.path), []);
+  },
 });
 
 Deno.test("writeFileSafely() removes temp files that killed writers left over a minute ago", async () => {
