@@ -5,6 +5,7 @@
  * @module
  */
 
+import { asClause, SsoError } from "./errors.ts";
 import type { FileInfo, FileSystem, Runtime, SpawnOptions, TextSink } from "./runtime.ts";
 
 function isNotFound(err: unknown): boolean {
@@ -157,13 +158,26 @@ function hostname(): string {
   }
 }
 
-function sink(stream: { writeSync(p: Uint8Array): number; isTerminal(): boolean }): TextSink {
+function sink(
+  stream: { writeSync(p: Uint8Array): number; isTerminal(): boolean },
+  name: string,
+): TextSink {
   const encoder = new TextEncoder();
   return {
     write(text) {
       const bytes = encoder.encode(text);
       let written = 0;
-      while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+      try {
+        while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+      } catch (err) {
+        // A closed pipe (`| head`) is no failure: the CLI ends quietly on it.
+        if (err instanceof Deno.errors.BrokenPipe) throw err;
+        const reason = err instanceof Error ? err.message.split(" (os error")[0]! : String(err);
+        throw new SsoError("FILE_ERROR", `Cannot write to ${name}: ${asClause(reason)}`, {
+          hint: "check where the output goes (a full disk, a closed file)",
+          cause: err,
+        });
+      }
     },
     isTerminal: stream.isTerminal(),
   };
@@ -207,6 +221,47 @@ async function spawn(
   }
 }
 
+/** Clean-ups to run when the process is interrupted (see `Runtime.onInterrupt`). */
+const cleanups = new Set<() => Promise<void>>();
+/** The signal listeners, installed while there are clean-ups. */
+const listeners = new Map<Deno.Signal, () => void>();
+let interrupting = false;
+
+/** Registers a clean-up for SIGINT and SIGTERM (SIGINT only on Windows). */
+function onInterrupt(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
+  if (listeners.size === 0) {
+    const signals: [Deno.Signal, number][] = Deno.build.os === "windows"
+      ? [["SIGINT", 130]]
+      : [["SIGINT", 130], ["SIGTERM", 143]];
+    for (const [signal, code] of signals) {
+      const listener = () => void interrupted(code);
+      listeners.set(signal, listener);
+      Deno.addSignalListener(signal, listener);
+    }
+  }
+  return () => {
+    cleanups.delete(cleanup);
+    if (cleanups.size > 0 || interrupting) return;
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+    listeners.clear();
+  };
+}
+
+/** Runs the clean-ups (for 2 s at most) and ends the process with `code`. */
+async function interrupted(code: number): Promise<void> {
+  if (interrupting) return;
+  interrupting = true;
+  const all = [...cleanups].map((cleanup) => cleanup().catch(() => {}));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.all(all),
+    new Promise((resolve) => timer = setTimeout(resolve, 2_000)),
+  ]);
+  clearTimeout(timer);
+  Deno.exit(code);
+}
+
 /**
  * Builds the real runtime: Deno's file system, environment (as permitted), clock, processes and
  * terminal, and the AWS SDK clients, loaded on first use. Spread your own parts over it to
@@ -234,6 +289,7 @@ export function denoRuntime(): Runtime {
         return err instanceof Deno.errors.NotFound ? false : undefined;
       }
     },
+    onInterrupt,
     program: {
       execPath: Deno.execPath(),
       // The CLI module, however this program was started (mod.ts, a script that calls main()):
@@ -247,8 +303,8 @@ export function denoRuntime(): Runtime {
     pid: Deno.pid,
     hostname: hostname(),
     os: Deno.build.os,
-    stdout: sink(Deno.stdout),
-    stderr: sink(Deno.stderr),
+    stdout: sink(Deno.stdout, "standard output"),
+    stderr: sink(Deno.stderr, "standard error"),
     terminal: {
       isTerminal: Deno.stdin.isTerminal(),
       setRaw: (raw) => Deno.stdin.setRaw(raw),

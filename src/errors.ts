@@ -37,7 +37,9 @@ export type SsoErrorCode =
   /** No role was given and there is no terminal to choose one on (CLI). */
   | "NO_TERMINAL"
   /** Wrong command-line arguments (CLI; exit code 2). */
-  | "USAGE";
+  | "USAGE"
+  /** The user cancelled (Ctrl-C or Escape in the chooser; CLI exit code 130). */
+  | "CANCELLED";
 
 /** Options of {@linkcode SsoError}. */
 export interface SsoErrorOptions {

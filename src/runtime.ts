@@ -143,6 +143,12 @@ export interface Runtime {
    * process.
    */
   isAlive(pid: number): boolean | undefined;
+  /**
+   * Runs `cleanup` should the process be interrupted (SIGINT, SIGTERM) before the returned
+   * function is called, and then ends it (exit code 130 or 143). Locks release themselves this
+   * way. Optional: without it, an interrupted holder's lock is taken over once stale.
+   */
+  onInterrupt?(cleanup: () => Promise<void>): () => void;
   /** How this program was started. */
   program: ProgramInfo;
   /** This process's id. */

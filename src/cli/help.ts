@@ -47,6 +47,12 @@ Other:
       --version             print the version
   -h, --help                print this help
 
+The Python tool's flags are read as it read them: --ext, --prof and other abbreviations
+of its long options, grouped letters (-dp corp), --role ARN for --rolearn.
+
+Exit status: 0 done, 1 failed (one line on stderr says why), 2 usage error,
+130 interrupted.
+
 Examples:
   aws-sso -p corp -d
   aws sts get-caller-identity --profile 111122223333-ReadOnly

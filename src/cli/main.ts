@@ -28,7 +28,7 @@ import { VERSION } from "./version.ts";
  *
  * @param args the arguments after the program name
  * @param runtime the runtime (the real one in `cli.ts`, a test one in tests)
- * @returns the exit code: 0 success, 1 failure, 2 usage error
+ * @returns the exit code: 0 success, 1 failure, 2 usage error, 130 cancelled
  */
 export async function main(args: string[], runtime: Runtime): Promise<number> {
   let flags: Flags | undefined;

@@ -72,6 +72,24 @@ const OPTIONS: Record<string, { type: "string" | "boolean"; short?: string }> = 
   version: { type: "boolean" },
 };
 
+/**
+ * The Python tool's long options, which its argparse parser lets users abbreviate (`--ext`,
+ * `--prof`): an option that is not one of ours is read as the one of these it starts, if only one.
+ */
+const PYTHON_LONG = ["profile", "rolearn", "env_vars", "external-source", "discover-roles", "help"];
+
+/** An option name as given, or the Python tool's option it abbreviates. */
+function longName(given: string): string {
+  if (Object.hasOwn(OPTIONS, given)) return given;
+  const matches = given === "" ? [] : PYTHON_LONG.filter((o) => o.startsWith(given));
+  if (matches.length > 1) {
+    throw usage(
+      `Ambiguous option '--${given}': it could be ${matches.map((m) => `--${m}`).join(" or ")}`,
+    );
+  }
+  return matches[0] ?? given;
+}
+
 const SHORT: Record<string, string> = Object.fromEntries(
   Object.entries(OPTIONS).flatMap(([name, o]) => (o.short ? [[o.short, name]] : [])),
 );
@@ -79,25 +97,28 @@ const SHORT: Record<string, string> = Object.fromEntries(
 /**
  * Reads `--name`, `--name=value`, `--name value`, `-x`, `-x value` and `-xvalue`, as
  * `node:util`'s `parseArgs` does in strict mode (written out because loading `node:util` costs a
- * noticeable part of the credential_process start-up).
+ * noticeable part of the credential_process start-up), and, as argparse does for the Python
+ * tool, short flags grouped (`-dp corp`) and its long options abbreviated (`--ext`).
  */
 function scan(args: string[]): Record<string, string | boolean | undefined> {
   const values: Record<string, string | boolean | undefined> = {};
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    let arg = args[i]!;
     let name: string | undefined;
     let inline: string | undefined;
     if (arg.startsWith("--") && arg.length > 2) {
       const eq = arg.indexOf("=");
-      name = arg.slice(2, eq < 0 ? undefined : eq);
+      name = longName(arg.slice(2, eq < 0 ? undefined : eq));
       if (eq >= 0) inline = arg.slice(eq + 1);
     } else if (arg.startsWith("-") && arg.length > 1 && arg !== "--") {
-      name = SHORT[arg[1]!];
-      if (name === undefined) throw usage(`Unknown option '${arg}'`);
-      if (arg.length > 2) {
-        if (OPTIONS[name]!.type === "boolean") throw usage(`Unknown option '${arg}'`);
-        inline = arg.slice(2).replace(/^=/, "");
+      // Flags before the last letter of a group (`-dp`) are set as they come.
+      while (arg.length > 2 && OPTIONS[SHORT[arg[1]!] ?? ""]?.type === "boolean") {
+        values[SHORT[arg[1]!]!] = true;
+        arg = `-${arg.slice(2)}`;
       }
+      name = SHORT[arg[1]!];
+      if (name === undefined) throw usage(`Unknown option '${args[i]}'`);
+      if (arg.length > 2) inline = arg.slice(2).replace(/^=/, "");
     } else {
       throw usage(`Unexpected argument '${arg}'`);
     }
@@ -171,6 +192,13 @@ export function parseFlags(args: string[]): Flags {
     const value = str(name);
     if (value !== undefined) flags[key] = value;
   }
+  // argparse reads the Python tool's `--role ARN` as its `--rolearn`; a role name never holds ":".
+  if (flags.role?.startsWith("arn:") && flags.roleArn === undefined && !flags.account) {
+    flags.roleArn = flags.role;
+    delete flags.role;
+  }
+  if (flags.login && flags.logout) throw usage("--login and --logout contradict each other");
+  if (flags.login && flags.noLogin) throw usage("--login and --no-login contradict each other");
   const modes = [flags.env, flags.external, flags.discover, flags.list, flags.logout]
     .filter(Boolean).length;
   if (modes > 1) throw usage("Choose one of -env, -ext, -d, --list and --logout");

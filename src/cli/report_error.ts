@@ -1,12 +1,23 @@
 /**
  * Errors as the user sees them: one line naming what failed, a `hint:` line saying what to do,
- * exit code 1 (2 for usage errors), and a stack trace only with `--debug`.
+ * exit code 1 (2 for usage errors, 130 when cancelled), and a stack trace only with `--debug`.
  *
  * @module
  */
 
 import { SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
+
+/**
+ * Text with its control characters written as `\xNN`: a service's error text must not move the
+ * cursor, recolour or clear the user's terminal.
+ */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
 
 function firstLine(text: string): string {
   return text.split("\n")[0]!.trim();
@@ -50,6 +61,7 @@ export function reportError(runtime: Runtime, err: unknown, debug: boolean): num
     message = err.message;
     hint = err.hint;
     if (err.code === "USAGE") code = 2;
+    if (err.code === "CANCELLED") code = 130;
   } else if (err instanceof SyntaxError) {
     message = firstLine(err.message);
     hint = "fix the file at that line; nothing was written";
@@ -60,11 +72,14 @@ export function reportError(runtime: Runtime, err: unknown, debug: boolean): num
     message = `Unexpected error: ${firstLine(err instanceof Error ? err.message : String(err))}`;
     hint = debug ? undefined : "run again with --debug for details";
   }
-  runtime.stderr.write(`aws-sso: ${message}\n${hint ? `hint: ${hint}\n` : ""}`);
+  runtime.stderr.write(
+    `aws-sso: ${printable(message)}\n${hint ? `hint: ${printable(hint)}\n` : ""}`,
+  );
   if (debug) {
     let cause: unknown = err;
     while (cause instanceof Error) {
-      runtime.stderr.write(`${cause.stack ?? cause.message}\n`);
+      const text = cause.stack ?? cause.message;
+      runtime.stderr.write(`${text.split("\n").map(printable).join("\n")}\n`);
       cause = cause.cause;
       if (cause) runtime.stderr.write("caused by: ");
     }

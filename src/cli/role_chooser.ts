@@ -142,9 +142,13 @@ export function renderChooser(state: ChooserState, rows: number, columns: number
     30,
     Math.max(4, ...matches.map((r) => (r.accountName ?? "").length)),
   );
-  const lines = [
-    `Choose a role (${matches.length}/${state.items.length}), type to filter: ${state.query}`,
-  ];
+  // No line may wrap: the redraw moves up one row per line. A long filter shows its end.
+  const head = `Choose a role (${matches.length}/${state.items.length}), type to filter: `;
+  const room = columns - 1 - head.length;
+  const query = state.query.length <= room || room < 2
+    ? state.query
+    : `…${state.query.slice(-(room - 1))}`;
+  const lines = [`${head}${query}`.slice(0, columns - 1)];
   for (let i = start; i < Math.min(matches.length, start + rows); i++) {
     const r = matches[i]!;
     const mark = i === state.cursor ? ">" : " ";
@@ -163,7 +167,7 @@ export function renderChooser(state: ChooserState, rows: number, columns: number
  * @param runtime terminal and stderr
  * @param items the roles, already ordered
  * @returns the chosen role
- * @throws {SsoError} `NO_TERMINAL` when stdin or stderr is not a terminal, `USAGE` when cancelled
+ * @throws {SsoError} `NO_TERMINAL` when stdin or stderr is not a terminal, `CANCELLED` when cancelled
  */
 export async function chooseRole(
   runtime: Runtime,
@@ -209,6 +213,6 @@ export async function chooseRole(
     runtime.stderr.write("\n");
   }
   const picked = pickedRole(state);
-  if (!picked) throw new SsoError("USAGE", "No role chosen");
+  if (!picked) throw new SsoError("CANCELLED", "No role chosen");
   return picked;
 }

@@ -150,8 +150,9 @@ export async function writeDiscoveredProfiles(
     /** Existing profiles that are not ours to rewrite, by the owner's kind. */
     byHand: [] as string[],
     otherSso: [] as string[],
-    /** Roles left out: their profile name is another role's, or the SSO profile's, or unusable. */
+    /** Roles left out: their profile name is another role's, the SSO profile's, or unusable. */
     collided: [] as string[],
+    ownName: [] as string[],
     unusable: [] as string[],
   };
   // A dry run writes nothing, so it needs no lock (nor a folder it could write the lock in).
@@ -171,7 +172,8 @@ export async function writeDiscoveredProfiles(
         continue;
       }
       if (name === profile.profileName || wanted.has(name)) {
-        counts.collided.push(`${role.accountId}/${role.roleName}`);
+        (name === profile.profileName ? counts.ownName : counts.collided)
+          .push(`${role.accountId}/${role.roleName}`);
         continue;
       }
       wanted.add(name);
@@ -227,6 +229,10 @@ export async function writeDiscoveredProfiles(
     counts.collided.length
       ? `; ${counts.collided.length} roles left out: their profile names are taken by other ` +
         `roles (${some(counts.collided)}); add {account_id} to --profile-name`
+      : "",
+    counts.ownName.length
+      ? `; ${counts.ownName.length} roles left out: their profile name is that of the SSO ` +
+        `profile ${profile.profileName} itself (${some(counts.ownName)}); change --profile-name`
       : "",
     counts.unusable.length
       ? `; ${counts.unusable.length} roles left out: no AWS tool can use their profile names ` +

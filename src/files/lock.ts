@@ -136,9 +136,12 @@ export async function withLock<T>(
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const id = await acquire(runtime, lockPath, staleMs, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const heartbeat = startHeartbeat(runtime, lockPath, id, staleMs);
+  // Ctrl-C (or the SDK's caller ending) must not leave the next caller waiting for a stale lock.
+  const forget = runtime.onInterrupt?.(() => release(runtime, lockPath, id, staleMs));
   try {
     return await fn();
   } finally {
+    forget?.();
     await heartbeat.stop();
     await release(runtime, lockPath, id, staleMs);
   }

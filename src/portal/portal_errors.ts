@@ -30,7 +30,10 @@ export function portalError(err: unknown, what: string): SsoError {
       cause: err,
     });
   }
-  if (name === "ForbiddenException" || name === "ResourceNotFoundException") {
+  if (
+    name === "ForbiddenException" || name === "ResourceNotFoundException" ||
+    name === "AccessDeniedException"
+  ) {
     return new SsoError("ACCESS_DENIED", `${what}: not granted to you (${name})`, {
       hint: "list what you can use with --list",
       cause: err,
@@ -50,9 +53,16 @@ export function portalError(err: unknown, what: string): SsoError {
       cause: err,
     });
   }
-  return new SsoError(
-    status === undefined ? "NETWORK_ERROR" : "SERVICE_ERROR",
-    `${what}: ${describeAwsError(err)}`,
-    { hint: "check your network, proxy (HTTPS_PROXY) and CA bundle (AWS_CA_BUNDLE)", cause: err },
-  );
+  if (status !== undefined && status >= 400 && status !== 407) {
+    // It answered, and refused the request: neither the network (407: a proxy's answer) nor a
+    // passing fault.
+    return new SsoError("SERVICE_ERROR", `${what}: ${describeAwsError(err)}`, {
+      hint: "the AWS SSO service refused the request; run again with --debug for details",
+      cause: err,
+    });
+  }
+  return new SsoError("NETWORK_ERROR", `${what}: ${describeAwsError(err)}`, {
+    hint: "check your network, proxy (HTTPS_PROXY) and CA bundle (AWS_CA_BUNDLE)",
+    cause: err,
+  });
 }

@@ -13,6 +13,10 @@ export interface TmuxSession extends AsyncDisposable {
   sendKeys(keys: string[], options?: { literal?: boolean }): Promise<void>;
   /** The screen and the lines scrolled off it, one string. */
   screen(): Promise<string>;
+  /**
+   * The screen alone: what the user sees (tmux moves what a program erases into the scrollback).
+   */
+  visible(): Promise<string>;
   /** Waits until the screen matches `pattern`; throws with the screen after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Waits until the command has exited and returns its exit status (the screen may lag). */
@@ -95,6 +99,9 @@ export async function startTmux(options: StartTmuxOptions): Promise<TmuxSession>
   const session: TmuxSession = {
     async sendKeys(keys, opts = {}) {
       await tmux("send-keys", ...(opts.literal ? ["-l"] : []), ...keys);
+    },
+    async visible() {
+      return await tmux("capture-pane", "-p");
     },
     async screen() {
       // With the scrollback: tmux scrolls the screen by a line to say that the pane is dead.

@@ -44,6 +44,28 @@ Deno.test("aws-sso chooser: filter, arrow down and Enter write the chosen role t
     await term.waitFor(/Wrote credentials for Developer in account 222222222222 to \[default\]/);
   });
 
+  await t.step(
+    "a narrow terminal: no line wraps, so no stale row is left as one types",
+    async () => {
+      await using term = await startTmux({
+        dir: tmp.path,
+        command: terminalCommand(["-p", "corp"], tmp.path, aws.env),
+        width: 30,
+      });
+      await term.waitFor(/Choose a role/);
+      await term.sendKeys(["stagingx"], { literal: true });
+      await term.waitFor(/\(no match\)/);
+      for (let i = 0; i < 8; i++) await term.sendKeys(["BSpace"]);
+      await term.waitFor(/\(6\/6\)/);
+      const screen = await term.visible();
+      // One header row: the one drawn last (a wrapped header would leave its first half behind).
+      assert.equal(screen.match(/Choose a role|type to filter|\(no match\)/g)?.length, 1, screen);
+      for (const line of screen.split("\n")) assert.ok(line.length < 30, JSON.stringify(line));
+      await term.sendKeys(["Escape"]);
+      await term.exitStatus();
+    },
+  );
+
   await t.step("[default] holds the chosen role (boto3 asks STS)", async () => {
     assertIdentity(
       await boto3Identity(clientEnv(tmp.path, aws), aws.url, { region: "us-east-1" }),
@@ -64,18 +86,20 @@ Deno.test("aws-sso chooser: filter, arrow down and Enter write the chosen role t
     assert.equal(await term.exitStatus(), 0, await term.screen());
   });
 
-  await t.step("Escape cancels and writes nothing", async () => {
-    const before = await Deno.readTextFile(credentials);
-    await using term = await startTmux({
-      dir: tmp.path,
-      command: terminalCommand(["-p", "corp"], tmp.path, aws.env),
+  for (const key of ["Escape", "C-c"]) {
+    await t.step(`${key} cancels (exit 130, as fzf) and writes nothing`, async () => {
+      const before = await Deno.readTextFile(credentials);
+      await using term = await startTmux({
+        dir: tmp.path,
+        command: terminalCommand(["-p", "corp"], tmp.path, aws.env),
+      });
+      await term.waitFor(/Choose a role/);
+      await term.sendKeys([key]);
+      assert.equal(await term.exitStatus(), 130, await term.screen());
+      await term.waitFor(/^aws-sso: No role chosen$/m);
+      assert.equal(await Deno.readTextFile(credentials), before);
     });
-    await term.waitFor(/Choose a role/);
-    await term.sendKeys(["Escape"]);
-    assert.equal(await term.exitStatus(), 2, await term.screen());
-    await term.waitFor(/^aws-sso: No role chosen$/m);
-    assert.equal(await Deno.readTextFile(credentials), before);
-  });
+  }
 
   await t.step("--list on a terminal prints a table", async () => {
     await using term = await startTmux({

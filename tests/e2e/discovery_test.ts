@@ -511,3 +511,20 @@ Deno.test("aws-sso -d --prune removes only what it wrote: a hand-written twin an
     source_profile: "corp",
   });
 });
+
+Deno.test("aws-sso -d says when --profile-name gives the SSO profile's own name", async () => {
+  await using tmp = await withTmpDir();
+  await using aws = await startFakeAws();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const result = await runCli(["-p", "corp", "-d", "--profile-name", "corp", "--dry-run"], {
+    home: tmp.path,
+    env: aws.env,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /; 6 roles left out: their profile name is that of the SSO profile corp itself \(.*\); change --profile-name/,
+  );
+  assert.doesNotMatch(result.stderr, /taken by other roles/);
+});

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
-import { runCli, writeSsoConfig } from "./_cli.ts";
+import { cliArgs, cliEnv, runCli, writeSsoConfig } from "./_cli.ts";
 import {
   assertCleanFailure,
   assertNoSecret,
@@ -180,4 +180,52 @@ Deno.test("aws-sso takes a cached token no HTTP header can carry for no session,
       assert.equal(aws.counters.getRoleCredentials, 0, "the token was not sent");
     });
   }
+});
+
+Deno.test("aws-sso shows control characters of a service's error text escaped, not raw", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  aws.setFaults([{
+    op: "getRoleCredentials",
+    kind: "error",
+    status: 400,
+    message: "bad \u001b[31mred\u001b[0m \u0007 \u009b2J request",
+  }]);
+  const result = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext"], {
+    home: tmp.path,
+    env: aws.env,
+  });
+  assertCleanFailure(result, 1, /bad \\x1b\[31mred\\x1b\[0m \\x07 \\x9b2J request/, aws);
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(result.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+});
+
+Deno.test({
+  name: "aws-sso says that it could not write its output, when stdout is a full disk",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using aws = await startFakeAws();
+    await using tmp = await withTmpDir();
+    await writeSsoConfig(tmp.path, aws.startUrl);
+    await issueSession(aws, tmp.path, "corp");
+    const options = { home: tmp.path, env: aws.env };
+    const words = [Deno.execPath(), ...cliArgs(["-p", "corp", "-r", ROLE_ARN, "-ext"], options)];
+    const quoted = words.map((w) => `'${w.replaceAll("'", `'\\''`)}'`).join(" ");
+    const out = await new Deno.Command("/bin/sh", {
+      args: ["-c", `exec ${quoted} > /dev/full`],
+      env: cliEnv(options),
+      clearEnv: true,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertCleanFailure(
+      { code: out.code, stdout: "", stderr },
+      1,
+      /^aws-sso: Cannot write to standard output: no space left on device$/,
+      aws,
+    );
+  },
 });

@@ -252,6 +252,28 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "withLock() releases the lock of a holder interrupted by SIGINT or SIGTERM, which exits 130 or 143",
+  ignore: !posix,
+  async fn(t) {
+    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+      await t.step(signal, async () => {
+        await using tmp = await withTmpDir();
+        const lockPath = join(tmp.path, "token.lock");
+        // Under the scoped flags /proc is out of reach: a lock left behind would cost the next
+        // caller the stale bound (6 s).
+        const holder = startLocker(tmp.path, ["hold", lockPath]);
+        await holder.waitFor("locked");
+        holder.process.kill(signal);
+        assert.equal((await holder.finished()).code, code);
+        assert.equal(await Deno.readTextFile(lockPath).catch(() => null), null);
+        assert.deepEqual(await litter(tmp.path), []);
+      });
+    }
+  },
+});
+
 Deno.test("withLock() judges a lock stale by its holder's pid on this host, else by age", async (t) => {
   const staleMs = 6_000; // the default
   const cases: [

@@ -25,3 +25,20 @@ Deno.test("portalError() tells a service failure (5xx) from a network failure", 
   assert.equal(network.code, "NETWORK_ERROR");
   assert.match(network.hint ?? "", /network, proxy/);
 });
+
+Deno.test("portalError() does not blame the network for an answer the service refused", () => {
+  const refused = (name: string, status: number) =>
+    Object.assign(new Error("no"), {
+      name,
+      $fault: "client",
+      $metadata: { httpStatusCode: status },
+    });
+  const denied = portalError(refused("AccessDeniedException", 403), "List roles");
+  assert.equal(denied.code, "ACCESS_DENIED");
+  assert.match(denied.message, /^List roles: not granted to you \(AccessDeniedException\)$/);
+  const invalid = portalError(refused("InvalidRequestException", 400), "Get credentials");
+  assert.equal(invalid.code, "SERVICE_ERROR");
+  assert.match(invalid.message, /InvalidRequestException: no/);
+  assert.doesNotMatch(invalid.hint ?? "", /network|proxy/);
+  assert.match(invalid.hint ?? "", /--debug/);
+});
