@@ -51,7 +51,11 @@ export { login, type LoginOptions } from "./src/token/login_command.ts";
 export { logout } from "./src/token/logout.ts";
 export type { SignInOptions } from "./src/token/login.ts";
 export type { WithSsoTokenOptions } from "./src/portal/with_sso_token.ts";
-export type { RateLimiter } from "./src/portal/rate_limiter.ts";
+export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+} from "./src/portal/rate_limiter.ts";
 export { getRoleCredentials, type RoleRef } from "./src/portal/get_role_credentials.ts";
 export {
   cachedRoleCredentials,

@@ -4,41 +4,48 @@
  * @module
  */
 
-/** What went wrong, as a stable machine-readable code. */
+/**
+ * What went wrong, as a stable machine-readable code:
+ *
+ * - `PROFILE_NOT_FOUND`: the profile is not in the config file.
+ * - `NOT_SSO_PROFILE`: the profile has no SSO settings (`sso_session`, or `sso_start_url` and
+ *   `sso_region`).
+ * - `INVALID_CONFIG`: the SSO settings are incomplete or contradict each other.
+ * - `TOKEN_INVALID`: the portal refused the SSO session even after a renewed token (401).
+ * - `LOGIN_REQUIRED`: a sign-in is needed, and the policy (`login: "never"`, no browser in
+ *   `"browser-only"`) forbids it.
+ * - `LOGIN_FAILED`: the sign-in was refused, or failed (here, or in the process this caller
+ *   waited for).
+ * - `LOGIN_TIMEOUT`: the user did not complete the sign-in in time.
+ * - `THROTTLED`: the portal kept throttling after every retry.
+ * - `ACCESS_DENIED`: the account or role is not granted to the user.
+ * - `NOT_FOUND`: no account or role is assigned to the user at all (CLI).
+ * - `SERVICE_ERROR`: an AWS service answered with an error (5xx, a refused request, or an
+ *   unreadable answer).
+ * - `NETWORK_ERROR`: no answer: the network, a proxy or the CA bundle.
+ * - `LOCK_TIMEOUT`: another process held a lock for too long.
+ * - `FILE_ERROR`: a file or folder could not be read or written.
+ * - `NO_TERMINAL`: no role was given and there is no terminal to choose one on (CLI).
+ * - `USAGE`: wrong command-line arguments (CLI; exit code 2).
+ * - `CANCELLED`: the user cancelled (Ctrl-C or Escape in the chooser; CLI exit code 130).
+ */
 export type SsoErrorCode =
-  /** The profile is not in the config file. */
   | "PROFILE_NOT_FOUND"
-  /** The profile has no SSO settings (`sso_session`, or `sso_start_url` and `sso_region`). */
   | "NOT_SSO_PROFILE"
-  /** The SSO settings are incomplete or contradict each other. */
   | "INVALID_CONFIG"
-  /** The portal refused the SSO session even after a renewed token (401). */
   | "TOKEN_INVALID"
-  /** A sign-in is needed, and the policy (`login: "never"`, no browser in `"browser-only"`) forbids it. */
   | "LOGIN_REQUIRED"
-  /** The sign-in was refused, or failed (here, or in the process this caller waited for). */
   | "LOGIN_FAILED"
-  /** The user did not complete the sign-in in time. */
   | "LOGIN_TIMEOUT"
-  /** The portal kept throttling after every retry. */
   | "THROTTLED"
-  /** The account or role is not granted to the user. */
   | "ACCESS_DENIED"
-  /** No account or role is assigned to the user at all (CLI). */
   | "NOT_FOUND"
-  /** An AWS service answered with an error (5xx, or an unexpected answer). */
   | "SERVICE_ERROR"
-  /** No answer: the network, a proxy or the CA bundle. */
   | "NETWORK_ERROR"
-  /** Another process held a lock for too long. */
   | "LOCK_TIMEOUT"
-  /** A file or folder could not be read or written. */
   | "FILE_ERROR"
-  /** No role was given and there is no terminal to choose one on (CLI). */
   | "NO_TERMINAL"
-  /** Wrong command-line arguments (CLI; exit code 2). */
   | "USAGE"
-  /** The user cancelled (Ctrl-C or Escape in the chooser; CLI exit code 130). */
   | "CANCELLED";
 
 /** Options of {@linkcode SsoError}. */

@@ -61,8 +61,10 @@ export function portalError(err: unknown, what: string): SsoError {
       cause: err,
     });
   }
-  return new SsoError("NETWORK_ERROR", `${what}: ${describeAwsError(err)}`, {
-    hint: "check your network, proxy (HTTPS_PROXY) and CA bundle (AWS_CA_BUNDLE)",
-    cause: err,
-  });
+  // No answer, or one that could not be read (a proxy's page, a cut connection).
+  return new SsoError(
+    status === undefined ? "NETWORK_ERROR" : "SERVICE_ERROR",
+    `${what}: ${describeAwsError(err)}`,
+    { hint: "check your network, proxy (HTTPS_PROXY) and CA bundle (AWS_CA_BUNDLE)", cause: err },
+  );
 }

@@ -72,7 +72,7 @@ const RECOVERY_SUCCESSES = 20;
  * @throws {TypeError} when a rate or the burst is not a positive finite number
  * @example Three calls at 2 a second with a burst of 1, on a simulated clock
  * ```ts
- * import { createRateLimiter } from "./rate_limiter.ts";
+ * import { createRateLimiter } from "@ssokit/aws-sso";
  * import assert from "node:assert/strict";
  *
  * let t = 0;

@@ -131,7 +131,7 @@ export function parseRoleArn(arn: string): RoleArnParts {
  * {@linkcode parseRoleArn} reads back. It is not the ARN of the IAM role itself (that one has the
  * `AWSReservedSSO_` path and suffix); it is what the Python tool's `-r` flag took.
  *
- * @param partition the partition, e.g. `aws` (see `partition(region)` in `endpoints.ts`)
+ * @param partition the partition, e.g. `aws` (`aws-cn` for `cn-` regions, `aws-us-gov` for `us-gov-` ones)
  * @param accountId the 12-digit account id
  * @param roleName the permission set name
  * @returns the ARN

@@ -18,7 +18,7 @@ export interface PortalCall<T> {
   (portal: PortalApi, accessToken: string): Promise<T>;
 }
 
-/** Options of {@linkcode withSsoToken}. */
+/** Options of the calls that need an SSO token: `getRoleCredentials`, `listAccounts`, … */
 export interface WithSsoTokenOptions extends GetSsoTokenOptions {
   /** The longest time spent retrying one call (default 30 s). */
   maxRetryMs?: number;

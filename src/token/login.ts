@@ -26,7 +26,7 @@ import { withOidcRetry } from "./oidc_retry.ts";
 import type { OidcApi } from "./oidc_api.ts";
 import { EXPIRY_WINDOW_MS, expiryOf, type SsoToken } from "./sso_token.ts";
 
-/** Options of {@linkcode performLogin}. */
+/** How to sign in: options of `login` and `getSsoToken`. */
 export interface SignInOptions {
   /** Use the device code flow even for sso-session profiles (`--use-device-code`). */
   useDeviceCode?: boolean;

@@ -22,6 +22,13 @@ export interface LoginOptions extends SignInOptions {
  * legacy ones or where no browser can be opened) and writes the token to `~/.aws/sso/cache` in
  * the AWS CLI's format, under the session lock.
  *
+ * The browser is opened through `runtime.spawn`, with the command that `runtime.env` names:
+ * `BROWSER` first, else the system's opener (`open` on macOS, `rundll32` on Windows, `wslview`
+ * under WSL, `xdg-open` when `DISPLAY` or `WAYLAND_DISPLAY` is set). Where the environment shows
+ * none (an SSH session, no display), `spawn` is not called: the device-code flow writes its URL
+ * and code to `runtime.stderr` and waits for the user. A script that opens URLs its own way sets
+ * `BROWSER` in its runtime's env and receives the URL as the last argument of `spawn`.
+ *
  * @param runtime the runtime
  * @param profile the SSO profile
  * @param options flow choices
