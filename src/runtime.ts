@@ -148,7 +148,7 @@ export interface Runtime {
    * function is called, and then ends it (exit code 130 or 143). Locks release themselves this
    * way. Optional: without it, an interrupted holder's lock is taken over once stale.
    */
-  onInterrupt?(cleanup: () => Promise<void>): () => void;
+  onInterrupt?: ((cleanup: () => Promise<void>) => () => void) | undefined;
   /** How this program was started. */
   program: ProgramInfo;
   /** This process's id. */
