@@ -14,5 +14,5 @@ import { main } from "./src/cli/main.ts";
 import { denoRuntime } from "./src/deno_runtime.ts";
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args, denoRuntime());
+  Deno.exitCode = await main(Deno.args, denoRuntime({ releaseLocksOnInterrupt: true }));
 }

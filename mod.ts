@@ -32,7 +32,7 @@ export { SsoError, type SsoErrorCode, type SsoErrorOptions } from "./src/errors.
 export type * from "./src/runtime.ts";
 export type * from "./src/portal/portal_api.ts";
 export type * from "./src/token/oidc_api.ts";
-export { denoRuntime } from "./src/deno_runtime.ts";
+export { denoRuntime, type DenoRuntimeOptions } from "./src/deno_runtime.ts";
 export type { RoleCredentials } from "./src/role_credentials.ts";
 export { loadSsoProfile } from "./src/config/load_sso_profile.ts";
 export {
@@ -79,5 +79,5 @@ export { main } from "./src/cli/main.ts";
 if (import.meta.main) {
   const { main } = await import("./src/cli/main.ts");
   const { denoRuntime } = await import("./src/deno_runtime.ts");
-  Deno.exitCode = await main(Deno.args, denoRuntime());
+  Deno.exitCode = await main(Deno.args, denoRuntime({ releaseLocksOnInterrupt: true }));
 }

@@ -118,12 +118,13 @@ const SECRET_INPUTS = [
 /**
  * An error without the secrets of the request it answers: a service, or a proxy in front of it,
  * may quote what it was sent (`Invalid header …: <token>`). Each secret is replaced by `***` in
- * every text property (message, stack, `error_description`, …) of the error and of its causes,
- * in place.
+ * every text property (message, stack, `error_description`, `$responseBodyText`, …) of the error
+ * and of its causes: in place, or in a copy where a property cannot be rewritten. Values nested
+ * deeper (objects, `AggregateError.errors`) are not searched: the SDK puts none there.
  *
  * @param err what a call rejected with
  * @param input the call's input
- * @returns `err`
+ * @returns `err`, or its clean copy
  * @example
  * ```ts
  * import { withoutSecretsOf } from "./aws_error.ts";
@@ -141,15 +142,53 @@ export function withoutSecretsOf(err: unknown, input: unknown): unknown {
     .filter((v): v is string => typeof v === "string" && v.length >= 8);
   if (secrets.length === 0) return err;
   const scrub = (text: string) => secrets.reduce((t, secret) => t.replaceAll(secret, "***"), text);
-  for (let e = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
-    for (const key of Object.getOwnPropertyNames(e)) {
-      const value = (e as unknown as Record<string, unknown>)[key];
-      if (typeof value === "string" && secrets.some((secret) => value.includes(secret))) {
-        Object.defineProperty(e, key, { value: scrub(value) });
-      }
+  return scrubbed(err, (v) => secrets.some((secret) => v.includes(secret)), scrub, 0);
+}
+
+/**
+ * An error with `scrub` applied to each text property that `holds` a secret, and to its causes:
+ * in place where it can be, otherwise a copy (same prototype, name and other properties) for a
+ * property that cannot be redefined (a frozen error, smithy's read-only `$responseBodyText`).
+ */
+function scrubbed(
+  err: unknown,
+  holds: (text: string) => boolean,
+  scrub: (text: string) => string,
+  depth: number,
+): unknown {
+  if (!(err instanceof Error) || depth >= 10) return err;
+  const e = err as unknown as Record<string, unknown>;
+  const keys = Object.getOwnPropertyNames(err);
+  let inPlace = true;
+  for (const key of keys) {
+    const value = e[key];
+    if (typeof value !== "string" || !holds(value)) continue;
+    try {
+      Object.defineProperty(err, key, { value: scrub(value) });
+    } catch {
+      inPlace = false;
+      break;
     }
   }
-  return err;
+  const cause = scrubbed(err.cause, holds, scrub, depth + 1);
+  if (inPlace && cause === err.cause) return err;
+  if (inPlace) {
+    try {
+      Object.defineProperty(err, "cause", { value: cause });
+      return err;
+    } catch { /* copied below */ }
+  }
+  const copy = Object.create(Object.getPrototypeOf(err)) as Record<string, unknown>;
+  for (const key of keys) {
+    const value = key === "cause" ? cause : e[key];
+    Object.defineProperty(copy, key, {
+      value: typeof value === "string" && holds(value) ? scrub(value) : value,
+      writable: true,
+      configurable: true,
+      enumerable: Object.getOwnPropertyDescriptor(err, key)?.enumerable ?? false,
+    });
+  }
+  return copy;
 }
 
 /**

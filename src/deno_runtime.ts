@@ -14,18 +14,45 @@ function isNotFound(err: unknown): boolean {
 
 /** The error of a strict read of bytes that are not UTF-8, naming the line of the first bad one. */
 function notUtf8(path: string, bytes: Uint8Array): Error {
-  // Where the lossy decoding, encoded again, first differs is the first byte that is not UTF-8.
-  const again = new TextEncoder().encode(
-    new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes),
-  );
-  let at = 0;
-  while (at < bytes.length && again[at] === bytes[at]) at++;
+  const at = firstNotUtf8(bytes);
+  // Lines end as the INI reader ends them: CRLF, CR or LF.
   let line = 1;
-  for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+  for (let i = 0; i < at; i++) {
+    if (bytes[i] === 0x0d || (bytes[i] === 0x0a && bytes[i - 1] !== 0x0d)) line++;
+  }
   const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0");
   return new Deno.errors.InvalidData(
     `Cannot parse ${path}: line ${line}: it is not UTF-8 text (byte 0x${byte})`,
   );
+}
+
+/** Where the first byte sequence that is not UTF-8 starts (RFC 3629), or the length. */
+function firstNotUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf
+      ? 1
+      : c >= 0xe0 && c <= 0xef
+      ? 2
+      : c >= 0xf0 && c <= 0xf4
+      ? 3
+      : 0;
+    if (n === 0 || i + n >= b.length) return i; // not a lead byte, or cut short by the end
+    for (let k = 1; k <= n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+    const d = b[i + 1]!;
+    if (
+      (c === 0xe0 && d < 0xa0) || (c === 0xed && d >= 0xa0) || (c === 0xf0 && d < 0x90) ||
+      (c === 0xf4 && d >= 0x90)
+    ) return i;
+    i += n + 1;
+  }
+  return b.length;
 }
 
 /**
@@ -262,14 +289,25 @@ async function interrupted(code: number): Promise<void> {
   Deno.exit(code);
 }
 
+/** Options of {@linkcode denoRuntime}. */
+export interface DenoRuntimeOptions {
+  /**
+   * On SIGINT or SIGTERM while a lock is held (a sign-in, a refresh, a write), release the locks
+   * and end the process (exit code 130 or 143), so that the next caller does not wait for them.
+   * The CLI sets it; a program with its own signal handling leaves it off (default `false`).
+   */
+  releaseLocksOnInterrupt?: boolean;
+}
+
 /**
  * Builds the real runtime: Deno's file system, environment (as permitted), clock, processes and
  * terminal, and the AWS SDK clients, loaded on first use. Spread your own parts over it to
  * replace them (`{ ...denoRuntime(), fs: myFs }`).
  *
+ * @param options what the process may do on its own: end on Ctrl-C while holding a lock
  * @returns a {@linkcode Runtime} over Deno's APIs
  */
-export function denoRuntime(): Runtime {
+export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
   return {
     fs: denoFileSystem,
     env: envGetter,
@@ -289,7 +327,7 @@ export function denoRuntime(): Runtime {
         return err instanceof Deno.errors.NotFound ? false : undefined;
       }
     },
-    onInterrupt,
+    onInterrupt: options.releaseLocksOnInterrupt ? onInterrupt : undefined,
     program: {
       execPath: Deno.execPath(),
       // The CLI module, however this program was started (mod.ts, a script that calls main()):

@@ -146,7 +146,8 @@ export interface Runtime {
   /**
    * Runs `cleanup` should the process be interrupted (SIGINT, SIGTERM) before the returned
    * function is called, and then ends it (exit code 130 or 143). Locks release themselves this
-   * way. Optional: without it, an interrupted holder's lock is taken over once stale.
+   * way. Optional (`denoRuntime` has it with `releaseLocksOnInterrupt`): without it, signals are
+   * the program's own, and an interrupted holder's lock is taken over once stale.
    */
   onInterrupt?: ((cleanup: () => Promise<void>) => () => void) | undefined;
   /** How this program was started. */

@@ -77,3 +77,37 @@ Deno.test("oidc() refuses a CreateToken answer whose access token no HTTP header
     });
   }
 });
+
+Deno.test("fs.readTextFile() strict names the line and byte of the first that is not UTF-8", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/config`;
+  const bytes = (text: string) => new Uint8Array([...text].map((c) => c.charCodeAt(0)));
+  const cases: [string, string, string][] = [
+    ["LF lines", "[default]\nk = caf\xe9\n", "line 2: it is not UTF-8 text (byte 0xE9)"],
+    ["CR lines, as the INI reader counts them", "[a]\rb = 1\rk = caf\xe9\r", "line 3"],
+    ["CRLF lines", "[a]\r\nk = caf\xe9\r\n", "line 2"],
+    ["a sequence cut short", "[a]\nk = \xef\xbf\n", "line 2: it is not UTF-8 text (byte 0xEF)"],
+    [
+      "a BOM, then a bad byte",
+      "\xef\xbb\xbf[a]\n\xff\n",
+      "line 2: it is not UTF-8 text (byte 0xFF)",
+    ],
+  ];
+  try {
+    for (const [name, text, want] of cases) {
+      await t.step(name, async () => {
+        await Deno.writeFile(path, bytes(text));
+        await assert.rejects(
+          denoRuntime().fs.readTextFile(path, { strict: true }),
+          (err: unknown) => {
+            assert.ok(err instanceof Deno.errors.InvalidData);
+            assert.ok(err.message.includes(`${path}: ${want}`), err.message);
+            return true;
+          },
+        );
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

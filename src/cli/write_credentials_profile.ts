@@ -62,6 +62,7 @@ export async function writeCredentialsProfile(
     for (const [key, value] of Object.entries(values)) doc.set(section, key, value);
     await writeFileSafely(runtime, path, doc.toString(), {
       secret: true,
+      keepReadOnly: true,
       validate: (text) => void IniDocument.parse(text, { file: path, kind: "credentials" }),
     });
   });

@@ -213,6 +213,7 @@ export async function writeDiscoveredProfiles(
     }
     if (text === file.text) return;
     await writeFileSafely(runtime, path, text, {
+      keepReadOnly: true,
       validate: (t) => void IniDocument.parse(t, { file: path, kind: "config" }),
     });
   });

@@ -23,6 +23,12 @@ export interface WriteFileSafelyOptions {
   /** What the file is, for messages: `"AWS credentials file"` (default: none, just the path). */
   label?: string;
   /**
+   * Leave a file its owner may not write (mode `0400`) alone, with a `FILE_ERROR`: for the user's
+   * own files (config, credentials), which the AWS CLI's `open()` does not replace either. aws-sso's
+   * caches are replaced, as botocore's `JSONFileCache` replaces them (default `false`).
+   */
+  keepReadOnly?: boolean;
+  /**
    * Replace whatever is at the path (a symlink planted there) with a new `0600` file, instead of
    * writing through a link and keeping the file's mode: for files only aws-sso writes (default
    * `false`).
@@ -42,10 +48,9 @@ const STALE_TEMP_MS = 60_000;
  * target. A new file gets mode `0600` and missing folders are created with `0700`; an existing
  * file keeps its mode, unless `secret` is set and the mode is wider than `0600`, which is then
  * tightened. A symlinked target is written through: the link's final target is replaced and the
- * link stays (a link to a missing file is refused, as are folders and other non-files). A file
- * its owner may not write (mode `0400`) is left alone, as the AWS CLI leaves it, though the
- * rename could replace it. If anything fails, the temp file is removed and the target is
- * untouched. A writer
+ * link stays (a link to a missing file is refused, as are folders and other non-files). With
+ * `keepReadOnly`, a file its owner may not write (mode `0400`) is left alone, though the rename
+ * could replace it. If anything fails, the temp file is removed and the target is untouched. A writer
  * killed mid-write may leave its temp file behind; the next write to the same file removes such
  * leftovers once they are a minute old.
  *
@@ -101,7 +106,10 @@ export async function writeFileSafely(
         hint: `check what ${path} is, or points to (a broken link?)`,
       });
     }
-    if (info?.mode != null && (info.mode & 0o200) === 0 && runtime.os !== "windows") {
+    if (
+      options.keepReadOnly && info?.mode != null && (info.mode & 0o200) === 0 &&
+      runtime.os !== "windows"
+    ) {
       // The rename would replace it whatever its mode: the AWS CLI's open() fails there.
       throw new SsoError(
         "FILE_ERROR",

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { awsErrorName, describeAwsError, httpStatus } from "../aws_error.ts";
+import { awsErrorName, describeAwsError, httpStatus, isUnreadableAnswer } from "../aws_error.ts";
 import { SsoError } from "../errors.ts";
 
 /** Whether the portal refused the token itself. */
@@ -53,7 +53,7 @@ export function portalError(err: unknown, what: string): SsoError {
       cause: err,
     });
   }
-  if (status !== undefined && status >= 400 && status !== 407) {
+  if (status !== undefined && status >= 400 && status !== 407 && !isUnreadableAnswer(err)) {
     // It answered, and refused the request: neither the network (407: a proxy's answer) nor a
     // passing fault.
     return new SsoError("SERVICE_ERROR", `${what}: ${describeAwsError(err)}`, {

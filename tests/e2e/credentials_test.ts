@@ -261,3 +261,34 @@ Deno.test("aws-sso refuses a --write-profile name the JS SDK would read as a com
     assert.equal(await Deno.readTextFile(path), original);
   }
 });
+
+Deno.test({
+  name: "aws-sso leaves a read-only credentials file alone, and still serves -ext",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    // Role credentials too short-lived to be reused: every run asks the portal and caches them.
+    await using aws = await startFakeAws({ roleCredentialsTtlSeconds: 600 });
+    await using tmp = await withTmpDir();
+    await writeSsoConfig(tmp.path, aws.startUrl);
+    await issueSession(aws, tmp.path, "corp");
+    const path = join(tmp.path, ".aws", "credentials");
+    await Deno.writeTextFile(path, ORIGINAL.join("\n"));
+    await Deno.chmod(path, 0o400);
+    const result = await runCli(["-p", "corp", "-r", ROLE_ARN], { home: tmp.path, env: aws.env });
+    assertCleanFailure(result, 1, /: it is read-only \(mode 0400\)$/, aws);
+    assert.match(result.stderr, /^hint: make it writable \(chmod u\+w /m);
+    assert.equal(await Deno.readTextFile(path), ORIGINAL.join("\n"));
+    // The role cache is aws-sso's own: a read-only entry is replaced, as botocore replaces it.
+    const cache = join(tmp.path, ".aws", "cli", "cache");
+    for (const name of await Array.fromAsync(Deno.readDir(cache))) {
+      if (name.name.endsWith(".json")) await Deno.chmod(join(cache, name.name), 0o400);
+    }
+    const before = aws.counters.getRoleCredentials;
+    const ext = await runCli(["-p", "corp", "-r", ROLE_ARN, "-ext"], {
+      home: tmp.path,
+      env: aws.env,
+    });
+    assert.equal(ext.code, 0, ext.stderr);
+    assert.equal(aws.counters.getRoleCredentials, before + 1, "asked the portal, cached anew");
+  },
+});

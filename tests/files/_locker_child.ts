@@ -1,7 +1,10 @@
 /**
  * Test helper for `lock_test.ts`, run in child processes.
  *
- * - `hold <lockPath>`: takes the lock, prints `locked`, and holds it until killed.
+ * - `hold <lockPath>`: takes the lock, prints `locked`, and holds it until killed; its runtime
+ *   releases its locks and exits on SIGINT or SIGTERM, as the CLI's does.
+ * - `host <lockPath>`: a program with its own SIGINT handler (it prints `graceful`) that holds the
+ *   lock for a second with the default runtime, then prints `after`.
  * - `count <lockPath> <counterPath> <times> <goPath> <lock|nolock>`: prints `ready`, waits for
  *   `goPath` to exist, then `times` times reads the number in `counterPath`, waits 0–3 ms and writes
  *   it back plus one, under the lock or (the control) without. Under the lock it also checks that
@@ -14,10 +17,18 @@ import { denoRuntime } from "../../src/deno_runtime.ts";
 import { withLock } from "../../src/files/lock.ts";
 import { writeFileSafely } from "../../src/files/write_file_safely.ts";
 
-const runtime = denoRuntime();
 const [mode = "", lockPath = "", ...rest] = Deno.args;
+const runtime = denoRuntime({ releaseLocksOnInterrupt: mode === "hold" });
 
-if (mode === "hold") {
+if (mode === "host") {
+  Deno.addSignalListener("SIGINT", () => console.log("graceful"));
+  await withLock(runtime, lockPath, async () => {
+    console.log("locked");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  });
+  console.log("after");
+  Deno.exit(0);
+} else if (mode === "hold") {
   await withLock(runtime, lockPath, async () => {
     console.log("locked");
     await new Promise((resolve) => setTimeout(resolve, 3_600_000));

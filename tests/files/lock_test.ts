@@ -274,6 +274,22 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "withLock() leaves SIGINT to a program that uses the library with the default runtime",
+  ignore: !posix,
+  async fn() {
+    await using tmp = await withTmpDir();
+    const lockPath = join(tmp.path, "token.lock");
+    const host = startLocker(tmp.path, ["host", lockPath]);
+    await host.waitFor("locked");
+    host.process.kill("SIGINT");
+    const { code, stdout } = await host.finished();
+    assert.equal(code, 0);
+    assert.deepEqual(stdout.trim().split("\n"), ["locked", "graceful", "after"]);
+    assert.equal(await Deno.readTextFile(lockPath).catch(() => null), null);
+  },
+});
+
 Deno.test("withLock() judges a lock stale by its holder's pid on this host, else by age", async (t) => {
   const staleMs = 6_000; // the default
   const cases: [

@@ -269,7 +269,7 @@ Deno.test("writeFileSafely() refuses a folder or a broken link as its target", a
 });
 
 Deno.test({
-  name: "writeFileSafely() leaves a read-only file alone, as the AWS CLI does",
+  name: "writeFileSafely() with keepReadOnly leaves a read-only file alone, as the AWS CLI does",
   ignore: !posix,
   async fn() {
     await using tmp = await withTmpDir();
@@ -279,7 +279,7 @@ Deno.test({
     await Deno.chmod(path, 0o400);
     // Through the rename even root, or any user owning the folder, would replace it.
     const err = await rejectsWith(
-      writeFileSafely(runtime, path, "x", { secret: true }),
+      writeFileSafely(runtime, path, "x", { secret: true, keepReadOnly: true }),
       "FILE_ERROR",
     );
     assert.equal(err.message, `Cannot write ${path}: it is read-only (mode 0400)`);
@@ -287,6 +287,11 @@ Deno.test({
     assert.equal(await Deno.readTextFile(path), "[default]\n");
     assert.equal(await modeOf(path), 0o400);
     assert.deepEqual(await temps(tmp.path), []);
+    // aws-sso's own caches are replaced, as botocore's JSONFileCache replaces them (os.replace):
+    // a refreshed token must not be lost to a stray chmod.
+    await writeFileSafely(runtime, path, "new\n", { secret: true });
+    assert.equal(await Deno.readTextFile(path), "new\n");
+    assert.equal(await modeOf(path), 0o400);
   },
 });
 

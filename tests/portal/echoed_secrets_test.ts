@@ -83,3 +83,32 @@ Deno.test("a refresh error that quotes the refresh token and client secret does 
   assert.match(err.message, /Cannot handle/);
   assert.deepEqual(findIssuedSecrets(errorText(err), aws.issued), []);
 });
+
+Deno.test("an error whose text cannot be rewritten in place is replaced by a clean copy", async (t) => {
+  const { withoutSecretsOf } = await import("../../src/aws_error.ts");
+  const secret = "aoaSECRETSECRET";
+  const input = { accessToken: secret };
+  const check = (err: unknown, name: string) => {
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, name);
+    assert.doesNotMatch(errorText(err), new RegExp(secret));
+    assert.doesNotMatch(JSON.stringify(Object.getOwnPropertyDescriptors(err)), new RegExp(secret));
+  };
+  await t.step("a read-only property (as smithy's $responseBodyText)", () => {
+    const e = Object.assign(new Error("Bad request"), {
+      name: "InvalidRequestException",
+      $metadata: { httpStatusCode: 400 },
+    });
+    Object.defineProperty(e, "$responseBodyText", { value: `{"token":"${secret}"}` });
+    const out = withoutSecretsOf(e, input) as Error & { $metadata?: unknown };
+    check(out, "InvalidRequestException");
+    assert.deepEqual(out.$metadata, { httpStatusCode: 400 });
+  });
+  await t.step("a frozen error, as the cause of another", () => {
+    const inner = Object.freeze(new Error(`token ${secret}`));
+    const outer = new Error("Call failed", { cause: inner });
+    const out = withoutSecretsOf(outer, input) as Error;
+    check(out, "Error");
+    assert.match(String((out.cause as Error).message), /token \*\*\*/);
+  });
+});

@@ -224,4 +224,33 @@ Deno.test("aws-sso -ext is not blocked for long by a lock its SIGKILLed holder l
     assert.equal(env.aws.counters.createToken.authorization_code, 1);
     console.log(`SIGKILLed holder: next run took ${ms | 0} ms`);
   });
+
+  await t.step("a run interrupted (Ctrl-C) while it signs in releases its lock", async () => {
+    await using env = await tokenEnv({ now: Date.now() });
+    await writeSsoConfig(env.home, env.aws.startUrl);
+    const profile = corpProfile(env.aws.startUrl);
+    await plantToken(env, profile, { leftMs: -60_000, refreshable: false });
+    const stuck = join(env.home, ".aws", "stuck_browser.sh");
+    await Deno.writeTextFile(stuck, "#!/bin/sh\nexec sleep 3\n", { mode: 0o755 });
+    const options = { home: env.home, env: { ...env.aws.env, BROWSER: stuck } };
+    const victim = new Deno.Command(Deno.execPath(), {
+      args: cliArgs(["-p", "corp", "--login"], options),
+      env: cliEnv(options),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const lock = sessionLockPath(env.rt, profile);
+    while (env.aws.counters.registerClient === 0 || !await Deno.stat(lock).catch(() => null)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    victim.kill("SIGINT");
+    assert.equal((await victim.status).code, 130);
+    assert.equal(await Deno.stat(lock).catch(() => null), null, "released on the way out");
+    // Under the scoped flags the next run could not tell the holder died: without the release
+    // it would wait for the stale bound (6 s).
+    const ms = await nextRunTakesOver(env, 3_000);
+    console.log(`interrupted holder: next run took ${ms | 0} ms`);
+  });
 });
