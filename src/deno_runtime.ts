@@ -13,8 +13,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** The error of a strict read of bytes that are not UTF-8, naming the line of the first bad one. */
-function notUtf8(path: string, bytes: Uint8Array): Error {
-  const at = firstNotUtf8(bytes);
+function notUtf8(path: string, bytes: Uint8Array, at: number): Error {
   // Lines end as the INI reader ends them: CRLF, CR or LF.
   let line = 1;
   for (let i = 0; i < at; i++) {
@@ -63,21 +62,23 @@ function firstNotUtf8(b: Uint8Array): number {
 export const denoFileSystem: FileSystem = {
   // deno-lint-ignore require-await
   async readTextFile(path, options = {}) {
-    let bytes: Uint8Array;
+    let text: string;
     try {
-      bytes = Deno.readFileSync(path);
+      // Bytes that are not UTF-8 read as U+FFFD; a BOM stays in the text.
+      text = Deno.readTextFileSync(path);
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
     }
-    // A BOM stays in the text, as `Deno.readTextFile` keeps it: the file is written back with it.
-    if (!options.strict) return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
-    try {
-      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch {
-      throw notUtf8(path, bytes);
+    // Only then are the bytes looked at: the common case costs one search.
+    if (options.strict && text.includes("\uFFFD")) {
+      const bytes = Deno.readFileSync(path);
+      const at = firstNotUtf8(bytes);
+      if (at < bytes.length) throw notUtf8(path, bytes, at);
     }
+    return text;
   },
+
   async writeFile(path, data, options = {}) {
     const openOptions = {
       write: true,

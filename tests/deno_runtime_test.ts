@@ -94,6 +94,10 @@ Deno.test("fs.readTextFile() strict names the line and byte of the first that is
     ],
   ];
   try {
+    await t.step("U+FFFD written as UTF-8 is text like any other", async () => {
+      await Deno.writeTextFile(path, "# \uFFFD\n[a]\n");
+      assert.equal(await denoRuntime().fs.readTextFile(path, { strict: true }), "# \uFFFD\n[a]\n");
+    });
     for (const [name, text, want] of cases) {
       await t.step(name, async () => {
         await Deno.writeFile(path, bytes(text));
