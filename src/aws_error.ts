@@ -40,7 +40,9 @@ export function describeAwsError(err: unknown): string {
   const described = (err as { error_description?: unknown } | null)?.error_description;
   const message = typeof described === "string" && described.trim() !== ""
     ? firstLine(described)
-    : firstLine(String(err instanceof Error ? err.message : err));
+    : firstLine(
+      err instanceof Error ? (typeof err.message === "string" ? err.message : "") : String(err),
+    );
   return message && message !== name ? `${name}: ${message}` : name;
 }
 
@@ -146,6 +148,26 @@ export function withoutSecretsOf(err: unknown, input: unknown): unknown {
 }
 
 /**
+ * Whether a property's value holds a secret: a string, or an array or plain object with one in
+ * it (the SDK copies an answer's `message` as it comes, whatever its JSON type).
+ */
+function carries(value: unknown, holds: (text: string) => boolean): boolean {
+  if (typeof value === "string") return holds(value);
+  if (!Array.isArray(value) && Object.getPrototypeOf(value ?? 0) !== Object.prototype) return false;
+  try {
+    return holds(JSON.stringify(value));
+  } catch {
+    return false;
+  }
+}
+
+/** A string, array or plain object with `scrub` applied to every string in it. */
+function scrubValue(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === "string") return scrub(value);
+  return JSON.parse(JSON.stringify(value), (_key, v) => typeof v === "string" ? scrub(v) : v);
+}
+
+/**
  * An error with `scrub` applied to each text property that `holds` a secret, and to its causes:
  * in place where it can be, otherwise a copy (same prototype, name and other properties) for a
  * property that cannot be redefined (a frozen error, smithy's read-only `$responseBodyText`).
@@ -162,9 +184,9 @@ function scrubbed(
   let inPlace = true;
   for (const key of keys) {
     const value = e[key];
-    if (typeof value !== "string" || !holds(value)) continue;
+    if (key === "cause" || !carries(value, holds)) continue;
     try {
-      Object.defineProperty(err, key, { value: scrub(value) });
+      Object.defineProperty(err, key, { value: scrubValue(value, scrub) });
     } catch {
       inPlace = false;
       break;
@@ -182,7 +204,7 @@ function scrubbed(
   for (const key of keys) {
     const value = key === "cause" ? cause : e[key];
     Object.defineProperty(copy, key, {
-      value: typeof value === "string" && holds(value) ? scrub(value) : value,
+      value: key !== "cause" && carries(value, holds) ? scrubValue(value, scrub) : value,
       writable: true,
       configurable: true,
       enumerable: Object.getOwnPropertyDescriptor(err, key)?.enumerable ?? false,

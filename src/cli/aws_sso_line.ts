@@ -8,20 +8,7 @@
 
 import { shlexSplit } from "../config/ini_document.ts";
 import { parseRoleArn } from "../portal/role_arn.ts";
-
-/** The last value of an option in `args`: `-p X`, `-pX`, `-p=X`, `--profile X` or `--profile=X`. */
-function optionValue(args: string[], long: string, short?: string): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === `--${long}` || (short && a === `-${short}`)) value = args[++i];
-    else if (a.startsWith(`--${long}=`)) value = a.slice(long.length + 3);
-    else if (short && a.startsWith(`-${short}`) && !a.startsWith("--")) {
-      value = a.slice(2).replace(/^=/, "");
-    }
-  }
-  return value;
-}
+import { type Flags, parseFlags } from "./parse_flags.ts";
 
 /**
  * The arguments that aws-sso itself gets from a command line: after `aws-sso` (or `aws_sso`,
@@ -54,14 +41,20 @@ export function runsAwsSsoFor(
 ): boolean {
   const words = shlexSplit(line);
   const args = words && awsSsoArgs(words);
-  if (!args || optionValue(args, "profile", "p") !== ssoProfile) return false;
-  const arn = optionValue(args, "rolearn", "r");
-  if (arn === undefined) {
-    return optionValue(args, "account") === role.accountId &&
-      optionValue(args, "role") === role.roleName;
+  if (!args) return false;
+  // Read as the CLI reads them (abbreviations, the last -p wins); a line it would refuse is not ours.
+  let flags: Flags;
+  try {
+    flags = parseFlags(args);
+  } catch {
+    return false;
+  }
+  if (flags.profile !== ssoProfile) return false;
+  if (flags.roleArn === undefined) {
+    return flags.account === role.accountId && flags.role === role.roleName;
   }
   try {
-    const parsed = parseRoleArn(arn);
+    const parsed = parseRoleArn(flags.roleArn);
     return parsed.accountId === role.accountId && parsed.roleName === role.roleName;
   } catch {
     return false;

@@ -8,6 +8,7 @@ import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { discover } from "../portal/discover.ts";
 import { formatRoleArn } from "../portal/role_arn.ts";
 import { partition } from "../endpoints.ts";
+import { printable } from "../printable.ts";
 import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 
@@ -36,7 +37,11 @@ export async function listCommand(
   }));
   if (json) {
     runtime.stdout.write(JSON.stringify(rows, null, 2) + "\n");
-  } else if (runtime.stdout.isTerminal) {
+    return 0;
+  }
+  // Names come from the service: no control character reaches the terminal or splits a line.
+  for (const r of rows) r.accountName = printable(r.accountName);
+  if (runtime.stdout.isTerminal) {
     const width = (key: "accountId" | "accountName" | "roleName", title: string) =>
       Math.max(title.length, ...rows.map((r) => r[key].length));
     const w = [

@@ -19,7 +19,6 @@ import { isoSeconds } from "../role_credentials.ts";
 import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { type Flags, parseFlags } from "./parse_flags.ts";
-import { reportError } from "./report_error.ts";
 import { selfCommand, shellQuote } from "../command_line.ts";
 import { VERSION } from "./version.ts";
 
@@ -44,6 +43,8 @@ export async function main(args: string[], runtime: Runtime): Promise<number> {
     }
     return await run(flags, runtime);
   } catch (err) {
+    // Loaded only on failure: a cached credential_process call never needs it.
+    const { reportError } = await import("./report_error.ts");
     return reportError(runtime, err, flags?.debug ?? args.includes("--debug"));
   }
 }

@@ -6,18 +6,8 @@
  */
 
 import { SsoError } from "../errors.ts";
+import { printable } from "../printable.ts";
 import type { Runtime } from "../runtime.ts";
-
-/**
- * Text with its control characters written as `\xNN`: a service's error text must not move the
- * cursor, recolour or clear the user's terminal.
- */
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-function printable(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
 
 function firstLine(text: string): string {
   return text.split("\n")[0]!.trim();

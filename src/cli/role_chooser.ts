@@ -7,6 +7,7 @@
 
 import { SsoError } from "../errors.ts";
 import type { DiscoveredRole } from "../portal/discover.ts";
+import { printable } from "../printable.ts";
 import type { Runtime } from "../runtime.ts";
 
 /** What the chooser shows and where the cursor is. */
@@ -140,7 +141,7 @@ export function renderChooser(state: ChooserState, rows: number, columns: number
   const idWidth = 12;
   const nameWidth = Math.min(
     30,
-    Math.max(4, ...matches.map((r) => (r.accountName ?? "").length)),
+    Math.max(4, ...matches.map((r) => printable(r.accountName ?? "").length)),
   );
   // No line may wrap: the redraw moves up one row per line. A long filter shows its end.
   const head = `Choose a role (${matches.length}/${state.items.length}), type to filter: `;
@@ -152,7 +153,7 @@ export function renderChooser(state: ChooserState, rows: number, columns: number
   for (let i = start; i < Math.min(matches.length, start + rows); i++) {
     const r = matches[i]!;
     const mark = i === state.cursor ? ">" : " ";
-    const name = (r.accountName ?? "").slice(0, nameWidth).padEnd(nameWidth);
+    const name = printable(r.accountName ?? "").slice(0, nameWidth).padEnd(nameWidth);
     lines.push(
       `${mark} ${name}  ${r.accountId.padEnd(idWidth)}  ${r.roleName}`.slice(0, columns - 1),
     );

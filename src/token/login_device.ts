@@ -13,6 +13,7 @@ import { withOidcRetry } from "./oidc_retry.ts";
 import { qrCode } from "./qr_code.ts";
 import type { ClientRegistration } from "./client_registration.ts";
 import type { CreateTokenOutput, OidcApi } from "./oidc_api.ts";
+import { printable } from "../printable.ts";
 
 /** The device code grant type. */
 export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
@@ -94,18 +95,21 @@ export async function deviceCodeLogin(
   if (first) return first;
   const opened = options.openBrowser && await openBrowser(runtime, auth.verificationUriComplete);
   if (!opened && options.requireBrowser) throw browserFailed(options.requireBrowser.loginCommand);
+  // What the service sent, shown as text only.
+  const uri = printable(auth.verificationUri);
+  const code = printable(auth.userCode);
   if (opened) {
     runtime.stderr.write(
       "Attempting to open your default browser.\n" +
         "If the browser does not open or you wish to use a different device to authorize this " +
-        `request, open the following URL:\n\n${auth.verificationUri}\n\n` +
-        `Then enter the code:\n\n${auth.userCode}\n`,
+        `request, open the following URL:\n\n${uri}\n\n` +
+        `Then enter the code:\n\n${code}\n`,
     );
   } else {
     runtime.stderr.write(
       `To sign in, open this URL on any device (the code is filled in):\n\n` +
-        `${auth.verificationUriComplete}\n\n` +
-        `or open ${auth.verificationUri} and enter the code: ${auth.userCode}\n`,
+        `${printable(auth.verificationUriComplete)}\n\n` +
+        `or open ${uri} and enter the code: ${code}\n`,
     );
     // On a terminal, a phone can scan it: no need to copy a URL off a remote session.
     if (runtime.stderr.isTerminal) {

@@ -528,3 +528,23 @@ Deno.test("aws-sso -d says when --profile-name gives the SSO profile's own name"
   );
   assert.doesNotMatch(result.stderr, /taken by other roles/);
 });
+
+Deno.test("aws-sso -d reads a credential_process line's flags as the CLI reads them", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  // The CLI runs profile "other" for the first line (the last -p wins, --prof abbreviates
+  // --profile), and corp's Developer for the second (--role ARN is the Python tool's --rolearn).
+  const other = "\n[profile 111111111111-ReadOnly]\n" +
+    "credential_process = aws-sso -p corp -r arn:aws:iam::111111111111:role/ReadOnly --prof other -ext\n";
+  const python = "\n[profile 222222222222-Developer]\n" +
+    "credential_process = python3 -m aws_sso --profile corp --role " +
+    "arn:aws:iam::222222222222:role/Developer --ext\n";
+  const config = await writeSsoConfig(tmp.path, aws.startUrl, other + python);
+  await issueSession(aws, tmp.path, "corp");
+  const result = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /1 left alone \(written by hand: 111111111111-ReadOnly\)/);
+  const text = await Deno.readTextFile(config);
+  assert.ok(text.includes(other), "the line for another SSO profile is kept");
+  assert.ok(!text.includes(python), "the Python tool's line for this role is taken over");
+});

@@ -87,3 +87,43 @@ Deno.test("aws-sso --list into a pipe closed early (| head) ends quietly", async
   assert.equal(stderr, "");
   assert.equal(status.code, 0);
 });
+
+Deno.test("aws-sso --list and the chooser show control characters of account names escaped", async () => {
+  const { renderChooser } = await import("../../src/cli/role_chooser.ts");
+  const hostile = "Prod\u001b]0;pwned\u0007\u001b[2J\u009b31m\tx\ny";
+  await using aws = await startFakeAws({
+    directory: {
+      userName: "alice@example.com",
+      accounts: [{
+        accountId: "111111111111",
+        accountName: hostile,
+        emailAddress: "prod@example.com",
+        roles: ["ReadOnly"],
+      }],
+    },
+  });
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const result = await runCli(["-p", "corp", "--list"], { home: tmp.path, env: aws.env });
+  assert.equal(result.code, 0, result.stderr);
+  // One line, four tab-separated fields: the name's tab and line break cannot split it.
+  assert.equal(
+    result.stdout,
+    "111111111111\tProd\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\x09x\\x0ay\tReadOnly\t" +
+      "arn:aws:iam::111111111111:role/ReadOnly\n",
+  );
+  const json = await runCli(["-p", "corp", "--list", "--json"], { home: tmp.path, env: aws.env });
+  assert.equal(JSON.parse(json.stdout)[0].accountName, hostile, "JSON carries the name as it is");
+  const rows = renderChooser(
+    {
+      items: [{ accountId: "111111111111", accountName: hostile, roleName: "ReadOnly" }],
+      query: "",
+      cursor: 0,
+    },
+    5,
+    120,
+  );
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(rows.join("\n"), /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+});

@@ -104,6 +104,26 @@ Deno.test("an error whose text cannot be rewritten in place is replaced by a cle
     check(out, "InvalidRequestException");
     assert.deepEqual(out.$metadata, { httpStatusCode: 400 });
   });
+  await t.step(
+    "a message that is no string (the SDK copies the answer's field as it comes)",
+    async () => {
+      const { portalError } = await import("../../src/portal/portal_errors.ts");
+      const e = Object.assign(new Error("x"), {
+        name: "InvalidRequestException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+        error_description: { detail: [`refresh ${secret}`] },
+      });
+      (e as { message: unknown }).message = [`Invalid token ${secret}`];
+      const out = withoutSecretsOf(e, input) as Error;
+      check(out, "InvalidRequestException");
+      assert.doesNotMatch(
+        JSON.stringify((out as unknown as Record<string, unknown>).message),
+        /SECRET/,
+      );
+      assert.doesNotMatch(portalError(out, "List roles").message, /SECRET/);
+    },
+  );
   await t.step("a frozen error, as the cause of another", () => {
     const inner = Object.freeze(new Error(`token ${secret}`));
     const outer = new Error("Call failed", { cause: inner });
