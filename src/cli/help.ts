@@ -29,7 +29,8 @@ Modes:
   -ext, --external-source   print credential_process JSON (needs a role, given or
                             the profile's own)
   -env, --env_vars          print export lines
-      --format FORMAT       sh, fish, powershell, cmd or dotenv (default: from $SHELL)
+      --format FORMAT       sh, fish, powershell, cmd or dotenv (default: sh; on Windows,
+                            powershell or cmd)
       --write-profile NAME  write credentials into [NAME] instead of [default]
       --list                list accounts and roles (--json for scripts)
 

@@ -157,14 +157,15 @@ const LINE: Record<EnvFormat, (name: string, value: string) => string> = {
 };
 
 /**
- * The format for the shell the user is probably in, for when `--format` is not given.
+ * The format for when `--format` is not given.
  *
- * Elsewhere than Windows, from the login shell in `SHELL`: `fish` → `fish`, `pwsh` or
- * `powershell` → `powershell`, anything else (or unset) → `sh`. On Windows: `SHELL` when set (Git
- * Bash, MSYS2 and Cygwin set it), else `powershell` when `PSModulePath` has an entry in the user's
- * profile folder (`%USERPROFILE%\Documents\…\Modules`, which PowerShell adds at start-up), else
- * `cmd`. `PSModulePath` alone is not enough: Windows sets it machine-wide, so cmd.exe has it too.
- * These are guesses; `--format` is the way to be sure.
+ * Elsewhere than Windows, `sh`: the export lines of the Python tool and of the AWS CLI, which every
+ * POSIX shell evals. The login shell in `SHELL` says nothing about the shell that runs
+ * `eval "$(…)"` (a bash script run by a fish user). On Windows: `sh` when `SHELL` is
+ * set (Git Bash, MSYS2 and Cygwin set it), else `powershell` when `PSModulePath` has an entry in
+ * the user's profile folder (`%USERPROFILE%\Documents\…\Modules`, which PowerShell adds at
+ * start-up), else `cmd`. `PSModulePath` alone is not enough: Windows sets it machine-wide, so
+ * cmd.exe has it too. `--format` is the way to be sure.
  *
  * @param env reads an environment variable
  * @param os the operating system, as `Deno.build.os` names it (`"linux"`, `"darwin"`, `"windows"`)
@@ -175,7 +176,7 @@ const LINE: Record<EnvFormat, (name: string, value: string) => string> = {
  * import assert from "node:assert/strict";
  *
  * const env = (vars: Record<string, string>) => (name: string) => vars[name];
- * assert.equal(defaultEnvFormat(env({ SHELL: "/usr/bin/fish" }), "linux"), "fish");
+ * assert.equal(defaultEnvFormat(env({ SHELL: "/usr/bin/fish" }), "linux"), "sh");
  * assert.equal(defaultEnvFormat(env({ SHELL: "/bin/zsh" }), "darwin"), "sh");
  * assert.equal(
  *   defaultEnvFormat(
@@ -194,13 +195,7 @@ const LINE: Record<EnvFormat, (name: string, value: string) => string> = {
  * ```
  */
 export function defaultEnvFormat(env: (name: string) => string | undefined, os: string): EnvFormat {
-  const shell = env("SHELL");
-  if (os !== "windows" || shell) {
-    const name = (shell ?? "").split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, "");
-    if (name === "fish") return "fish";
-    if (name === "pwsh" || name === "powershell") return "powershell";
-    return "sh";
-  }
+  if (os !== "windows" || env("SHELL")) return "sh";
   return isInPowerShell(env) ? "powershell" : "cmd";
 }
 

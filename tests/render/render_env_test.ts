@@ -345,7 +345,7 @@ function parseEnvZero(bytes: Uint8Array): Record<string, string> {
 }
 
 Deno.test({
-  name: "defaultEnvFormat() picks the shell the user is in",
+  name: "defaultEnvFormat() gives export lines, and on Windows picks the shell the user is in",
   permissions: "none",
   async fn(t) {
     const profile = "C:\\Users\\ann";
@@ -355,8 +355,8 @@ Deno.test({
       ["no SHELL on linux", {}, "linux", "sh"],
       ["bash", { SHELL: "/bin/bash" }, "linux", "sh"],
       ["zsh on macOS", { SHELL: "/bin/zsh" }, "darwin", "sh"],
-      ["fish", { SHELL: "/usr/local/bin/fish" }, "darwin", "fish"],
-      ["pwsh as login shell", { SHELL: "/usr/bin/pwsh" }, "linux", "powershell"],
+      ["fish as login shell", { SHELL: "/usr/local/bin/fish" }, "darwin", "sh"],
+      ["pwsh as login shell", { SHELL: "/usr/bin/pwsh" }, "linux", "sh"],
       [
         "cmd.exe: PSModulePath is machine-wide only",
         {
