@@ -11,16 +11,23 @@ import { parseRoleArn } from "../portal/role_arn.ts";
 import { type Flags, parseFlags } from "./parse_flags.ts";
 
 /**
- * The arguments that aws-sso itself gets from a command line: after `aws-sso` (or `aws_sso`,
- * any folder, `.exe` on Windows) or `python… -m aws_sso`; `undefined` when the line runs
- * another program (a wrapper script, or a `deno run` line, which only aws-sso's own discovery
- * writes, marked).
+ * The arguments that aws-sso itself gets from a command line, and whether it is the Python tool:
+ * after `aws-sso` (or `aws_sso`, any folder, `.exe` on Windows) or `python… -m aws_sso`, also run
+ * through `env`; `undefined` when the line runs another program (a wrapper script, or a
+ * `deno run` line, which only aws-sso's own discovery writes, marked).
  */
-function awsSsoArgs(words: string[]): string[] | undefined {
-  const program = (words[0] ?? "").split(/[/\\]/).pop()!.toLowerCase();
-  if (/^aws[-_]sso(\.exe)?$/.test(program)) return words.slice(1);
+function awsSsoArgs(words: string[]): { args: string[]; python: boolean } | undefined {
+  const name = (word: string | undefined) => (word ?? "").split(/[/\\]/).pop()!.toLowerCase();
+  if (name(words[0]) === "env") {
+    // `/usr/bin/env [NAME=value …] program …`
+    let i = 1;
+    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++;
+    return awsSsoArgs(words.slice(i));
+  }
+  const program = name(words[0]);
+  if (/^aws[-_]sso(\.exe)?$/.test(program)) return { args: words.slice(1), python: false };
   if (/^python[\d.]*(\.exe)?$/.test(program) && words[1] === "-m" && words[2] === "aws_sso") {
-    return words.slice(3);
+    return { args: words.slice(3), python: true };
   }
   return undefined;
 }
@@ -40,7 +47,7 @@ export function runsAwsSsoFor(
   role: { accountId: string; roleName: string },
 ): boolean {
   const words = shlexSplit(line);
-  const args = words && awsSsoArgs(words);
+  const args = words && awsSsoArgs(words)?.args;
   if (!args) return false;
   // Read as the CLI reads them (abbreviations, the last -p wins); a line it would refuse is not ours.
   let flags: Flags;
@@ -59,4 +66,16 @@ export function runsAwsSsoFor(
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether `line` runs the Python `aws_sso` (`python… -m aws_sso`, also through `env`), which
+ * stops working once that tool is uninstalled.
+ *
+ * @param line a `credential_process` value
+ * @returns whether it does
+ */
+export function runsPythonAwsSso(line: string): boolean {
+  const words = shlexSplit(line);
+  return !!words && awsSsoArgs(words)?.python === true;
 }

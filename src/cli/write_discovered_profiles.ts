@@ -22,7 +22,7 @@ import { DEFAULT_PROFILE_TEMPLATE, discoveredProfileName } from "../portal/profi
 import { formatRoleArn } from "../portal/role_arn.ts";
 import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
-import { runsAwsSsoFor } from "./aws_sso_line.ts";
+import { runsAwsSsoFor, runsPythonAwsSso } from "./aws_sso_line.ts";
 import { lineDiff } from "./line_diff.ts";
 import { runFlags } from "./permissions.ts";
 import { commandLine, selfCommand } from "../command_line.ts";
@@ -153,6 +153,8 @@ export async function writeDiscoveredProfiles(
     /** Roles left out: their profile name is another role's, the SSO profile's, or unusable. */
     collided: [] as string[],
     ownName: [] as string[],
+    /** Profiles whose line still runs the Python `aws_sso` once discovery is done. */
+    python: [] as string[],
     unusable: [] as string[],
   };
   // A dry run writes nothing, so it needs no lock (nor a folder it could write the lock in).
@@ -206,6 +208,10 @@ export async function writeDiscoveredProfiles(
         }
       }
     }
+    for (const name of profileNames(doc)) {
+      const line = doc.lookup({ type: "profile", name })?.get("credential_process");
+      if (line !== undefined && runsPythonAwsSso(line)) counts.python.push(name);
+    }
     const text = doc.toString();
     if (options.dryRun) {
       runtime.stdout.write(lineDiff(file.text, text));
@@ -238,6 +244,10 @@ export async function writeDiscoveredProfiles(
     counts.unusable.length
       ? `; ${counts.unusable.length} roles left out: no AWS tool can use their profile names ` +
         `(${some(counts.unusable)}); change --profile-name`
+      : "",
+    counts.python.length
+      ? `; ${counts.python.length} profiles still run the Python aws_sso ` +
+        `(${some(counts.python)}): point them at aws-sso or remove them`
       : "",
   ];
   const changed = counts.added + counts.updated + counts.pruned > 0;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { isoSeconds, type RoleCredentials } from "../role_credentials.ts";
+import { isoOffset, type RoleCredentials } from "../role_credentials.ts";
 
 /** The output formats of {@linkcode renderEnv}. */
 export type EnvFormat = "sh" | "fish" | "powershell" | "cmd" | "dotenv";
@@ -30,7 +30,7 @@ export interface RenderEnvOptions {
 
 /**
  * Lines that set `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`,
- * `AWS_CREDENTIAL_EXPIRATION` (`YYYY-MM-DDTHH:MM:SSZ`) and, with `region`, `AWS_REGION` and
+ * `AWS_CREDENTIAL_EXPIRATION` (`YYYY-MM-DDTHH:MM:SS+00:00`, as the AWS CLI prints it) and, with `region`, `AWS_REGION` and
  * `AWS_DEFAULT_REGION`, in that order (that of `aws configure export-credentials`), each ending in
  * `\n`.
  *
@@ -75,7 +75,7 @@ export interface RenderEnvOptions {
  *   "export AWS_ACCESS_KEY_ID='ASIAEXAMPLE'\n" +
  *     "export AWS_SECRET_ACCESS_KEY='it'\\''s'\n" +
  *     "export AWS_SESSION_TOKEN='token'\n" +
- *     "export AWS_CREDENTIAL_EXPIRATION='2026-11-25T19:00:00Z'\n" +
+ *     "export AWS_CREDENTIAL_EXPIRATION='2026-11-25T19:00:00+00:00'\n" +
  *     "export AWS_REGION='eu-west-1'\n" +
  *     "export AWS_DEFAULT_REGION='eu-west-1'\n",
  * );
@@ -100,7 +100,7 @@ export function renderEnv(creds: RoleCredentials, options: RenderEnvOptions): st
   if (!Number.isFinite(creds.expiration) || Number.isNaN(new Date(creds.expiration).getTime())) {
     throw new TypeError("Cannot write AWS_CREDENTIAL_EXPIRATION: the expiration is not a time");
   }
-  vars.push(["AWS_CREDENTIAL_EXPIRATION", isoSeconds(creds.expiration)]);
+  vars.push(["AWS_CREDENTIAL_EXPIRATION", isoOffset(creds.expiration)]);
   if (options.region !== undefined) {
     vars.push(["AWS_REGION", options.region], ["AWS_DEFAULT_REGION", options.region]);
   }

@@ -5,15 +5,15 @@
  * @module
  */
 
-import { isoSeconds, type RoleCredentials } from "../role_credentials.ts";
+import { isoOffset, type RoleCredentials } from "../role_credentials.ts";
 
 /**
  * The JSON object a `credential_process` prints, on one line, followed by `\n`:
- * `{"Version":1,"AccessKeyId":…,"SecretAccessKey":…,"SessionToken":…,"Expiration":"YYYY-MM-DDTHH:MM:SSZ","AccountId":…}`.
+ * `{"Version":1,"AccessKeyId":…,"SecretAccessKey":…,"SessionToken":…,"Expiration":"YYYY-MM-DDTHH:MM:SS+00:00","AccountId":…}`.
  *
  * `Version` is the integer 1 (botocore and the JS SDK both refuse anything else, including the
- * string `"1"`). `Expiration` is UTC with a literal `Z` and no fraction, as the AWS CLI writes
- * times; botocore (dateutil) and the JS SDK (`new Date`) both parse it, re-run the process before
+ * string `"1"`). `Expiration` is UTC as `+00:00` with no fraction, as the AWS CLI's
+ * `export-credentials` and the Python tool print it; botocore (dateutil) and the JS SDK (`new Date`) both parse it, re-run the process before
  * it, and the JS SDK refuses credentials already past it. `AccountId` is left out when empty;
  * readers that predate it ignore it.
  *
@@ -36,7 +36,7 @@ import { isoSeconds, type RoleCredentials } from "../role_credentials.ts";
  * assert.equal(
  *   out,
  *   '{"Version":1,"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"secret","SessionToken":"token",' +
- *     '"Expiration":"2026-11-25T19:00:00Z","AccountId":"123456789012"}\n',
+ *     '"Expiration":"2026-11-25T19:00:00+00:00","AccountId":"123456789012"}\n',
  * );
  * ```
  */
@@ -53,7 +53,7 @@ export function renderProcess(creds: RoleCredentials): string {
     AccessKeyId: creds.accessKeyId,
     SecretAccessKey: creds.secretAccessKey,
     ...(creds.sessionToken ? { SessionToken: creds.sessionToken } : {}),
-    Expiration: isoSeconds(creds.expiration),
+    Expiration: isoOffset(creds.expiration),
     ...(creds.accountId ? { AccountId: creds.accountId } : {}),
   }) + "\n";
 }

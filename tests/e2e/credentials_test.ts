@@ -89,7 +89,7 @@ Deno.test("aws-sso writes [default] of ~/.aws/credentials, keeping every other b
         // The legacy key is gone: botocore would read it before aws_session_token.
         "region = eu-west-1",
         "aws_account_id = 111111111111",
-        `x_security_token_expires = ${c.Expiration}`,
+        `x_security_token_expires = ${c.Expiration.replace("+00:00", "Z")}`,
         "",
         ...ORIGINAL.slice(14),
       ].join("\r\n"),
@@ -115,7 +115,7 @@ Deno.test("aws-sso writes [default] of ~/.aws/credentials, keeping every other b
         `aws_secret_access_key = ${c.SecretAccessKey}`,
         `aws_session_token = ${c.SessionToken}`,
         "aws_account_id = 222222222222",
-        `x_security_token_expires = ${c.Expiration}`,
+        `x_security_token_expires = ${c.Expiration.replace("+00:00", "Z")}`,
         "",
       ].join("\r\n"),
     );

@@ -538,7 +538,10 @@ Deno.test("aws-sso -d reads a credential_process line's flags as the CLI reads t
     "credential_process = aws-sso -p corp -r arn:aws:iam::111111111111:role/ReadOnly --prof other -ext\n";
   const python = "\n[profile 222222222222-Developer]\n" +
     "credential_process = python3 -m aws_sso --profile corp --role " +
-    "arn:aws:iam::222222222222:role/Developer --ext\n";
+    "arn:aws:iam::222222222222:role/Developer --ext\n" +
+    "\n[profile 333333333333-Developer]\n" +
+    "credential_process = /usr/bin/env PYTHONWARNINGS=ignore python3 -m aws_sso -p corp -r " +
+    "arn:aws:iam::333333333333:role/Developer -ext\n";
   const config = await writeSsoConfig(tmp.path, aws.startUrl, other + python);
   await issueSession(aws, tmp.path, "corp");
   const result = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
@@ -546,5 +549,27 @@ Deno.test("aws-sso -d reads a credential_process line's flags as the CLI reads t
   assert.match(result.stderr, /1 left alone \(written by hand: 111111111111-ReadOnly\)/);
   const text = await Deno.readTextFile(config);
   assert.ok(text.includes(other), "the line for another SSO profile is kept");
-  assert.ok(!text.includes(python), "the Python tool's line for this role is taken over");
+  assert.ok(!text.includes("-m aws_sso"), "the Python tool's lines for these roles are taken over");
+});
+
+Deno.test("aws-sso -d names the profiles that still run the Python aws_sso", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  // A hand-named profile, and one the Python tool misnamed (its lstrip("role/") ate "re" of
+  // "release-manager"): neither name is one discovery writes, so both stay as they are.
+  const python = "\n[profile prod-admin]\n" +
+    "credential_process = python3 -m aws_sso -p corp -r " +
+    "arn:aws:iam::111111111111:role/AdministratorAccess -ext\n" +
+    "\n[profile 111111111111-lease-manager]\n" +
+    "credential_process = python3 -m aws_sso -p corp -r " +
+    "arn:aws:iam::111111111111:role/release-manager -ext\n";
+  const config = await writeSsoConfig(tmp.path, aws.startUrl, python);
+  await issueSession(aws, tmp.path, "corp");
+  const result = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /; 2 profiles still run the Python aws_sso \(prod-admin, 111111111111-lease-manager\): point them at aws-sso or remove them/,
+  );
+  assert.ok((await Deno.readTextFile(config)).includes(python), "left as they are");
 });

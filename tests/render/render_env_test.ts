@@ -50,7 +50,7 @@ function expected(value: string): Record<string, string> {
     AWS_ACCESS_KEY_ID: `A${value}`,
     AWS_SECRET_ACCESS_KEY: value,
     AWS_SESSION_TOKEN: `${value}T`,
-    AWS_CREDENTIAL_EXPIRATION: "2026-11-25T19:00:00Z",
+    AWS_CREDENTIAL_EXPIRATION: "2026-11-25T19:00:00+00:00",
     AWS_REGION: `R${value}`,
     AWS_DEFAULT_REGION: `R${value}`,
   };
@@ -104,7 +104,7 @@ Deno.test({
       "export AWS_ACCESS_KEY_ID='ASIAEXAMPLEEXAMPLE12'\n" +
         "export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'\n" +
         "export AWS_SESSION_TOKEN='IQoJb3JpZ2luX2VjEXAMPLE+/='\n" +
-        "export AWS_CREDENTIAL_EXPIRATION='2026-11-25T19:00:00Z'\n",
+        "export AWS_CREDENTIAL_EXPIRATION='2026-11-25T19:00:00+00:00'\n",
     );
   },
 });

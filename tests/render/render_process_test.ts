@@ -31,7 +31,7 @@ Deno.test({
       AccessKeyId: CREDS.accessKeyId,
       SecretAccessKey: CREDS.secretAccessKey,
       SessionToken: CREDS.sessionToken,
-      Expiration: "2026-11-25T19:00:00Z",
+      Expiration: "2026-11-25T19:00:00+00:00",
       AccountId: "123456789012",
     });
     assert.deepEqual(Object.keys(JSON.parse(out)), [
@@ -46,14 +46,15 @@ Deno.test({
 });
 
 Deno.test({
-  name: "renderProcess() writes Expiration as whole seconds with Z",
+  name:
+    "renderProcess() writes Expiration as whole seconds with +00:00, as the AWS CLI and the Python tool do",
   permissions: "none",
   async fn(t) {
     for (
       const [ms, iso] of [
-        [Date.UTC(2026, 0, 1, 0, 0, 0, 999), "2026-01-01T00:00:00Z"],
-        [Date.UTC(2026, 11, 31, 23, 59, 59, 1), "2026-12-31T23:59:59Z"],
-        [0, "1970-01-01T00:00:00Z"],
+        [Date.UTC(2026, 0, 1, 0, 0, 0, 999), "2026-01-01T00:00:00+00:00"],
+        [Date.UTC(2026, 11, 31, 23, 59, 59, 1), "2026-12-31T23:59:59+00:00"],
+        [0, "1970-01-01T00:00:00+00:00"],
       ] as const
     ) {
       await t.step(iso, () => {

@@ -96,7 +96,7 @@ function assertProcessJson(env: TokenEnv, r: { code: number; stdout: string; std
   assert.match(out.AccessKeyId, /^ASIA/);
   assert.equal(typeof out.SecretAccessKey, "string");
   assert.equal(typeof out.SessionToken, "string");
-  assert.match(out.Expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.match(out.Expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
   assert.deepEqual(findIssuedSecrets(r.stderr, env.aws.issued), []);
   assert.deepEqual(
     findIssuedSecrets(r.stdout, env.aws.issued, { allow: ["secretAccessKeys", "sessionTokens"] }),
