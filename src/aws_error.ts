@@ -40,10 +40,20 @@ export function describeAwsError(err: unknown): string {
   const described = (err as { error_description?: unknown } | null)?.error_description;
   const message = typeof described === "string" && described.trim() !== ""
     ? firstLine(described)
-    : firstLine(
-      err instanceof Error ? (typeof err.message === "string" ? err.message : "") : String(err),
-    );
+    : firstLine(err instanceof Error ? messageText(err.message) : String(err));
   return message && message !== name ? `${name}: ${message}` : name;
+}
+
+/**
+ * An error's message as text: the SDK copies an answer's `message` as it comes, so it may be an
+ * array of strings (joined) or anything else (left out).
+ */
+function messageText(message: unknown): string {
+  if (typeof message === "string") return message;
+  if (Array.isArray(message) && message.every((m) => typeof m === "string")) {
+    return message.join(" ");
+  }
+  return "";
 }
 
 /** The first line of a message: the SDK appends notes on further lines. */
@@ -153,11 +163,13 @@ export function withoutSecretsOf(err: unknown, input: unknown): unknown {
  */
 function carries(value: unknown, holds: (text: string) => boolean): boolean {
   if (typeof value === "string") return holds(value);
-  if (!Array.isArray(value) && Object.getPrototypeOf(value ?? 0) !== Object.prototype) return false;
   try {
+    if (!Array.isArray(value) && Object.getPrototypeOf(value ?? 0) !== Object.prototype) {
+      return false;
+    }
     return holds(JSON.stringify(value));
   } catch {
-    return false;
+    return false; // a revoked Proxy, a cycle, a BigInt: no answer of a service
   }
 }
 
@@ -178,7 +190,9 @@ function scrubbed(
   scrub: (text: string) => string,
   depth: number,
 ): unknown {
-  if (!(err instanceof Error) || depth >= 10) return err;
+  if (depth >= 10) return err;
+  // A cause (or a thrown value) that is no Error: text or data.
+  if (!(err instanceof Error)) return carries(err, holds) ? scrubValue(err, scrub) : err;
   const e = err as unknown as Record<string, unknown>;
   const keys = Object.getOwnPropertyNames(err);
   let inPlace = true;

@@ -16,18 +16,34 @@ import { type Flags, parseFlags } from "./parse_flags.ts";
  * through `env`; `undefined` when the line runs another program (a wrapper script, or a
  * `deno run` line, which only aws-sso's own discovery writes, marked).
  */
-function awsSsoArgs(words: string[]): { args: string[]; python: boolean } | undefined {
+function awsSsoArgs(
+  words: string[],
+): { args: string[]; python: boolean; settings: boolean } | undefined {
   const name = (word: string | undefined) => (word ?? "").split(/[/\\]/).pop()!.toLowerCase();
   if (name(words[0]) === "env") {
-    // `/usr/bin/env [NAME=value …] program …`
+    // `/usr/bin/env [-i] [-u NAME] [NAME=value …] [--] program …`: with settings of its own, the
+    // line runs the program differently (another config file, a CA bundle).
     let i = 1;
-    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++;
-    return awsSsoArgs(words.slice(i));
+    let settings = false;
+    for (; i < words.length; i++) {
+      const w = words[i]!;
+      if (w === "--") {
+        i++;
+        break;
+      }
+      if (w === "-u" || w === "--unset") i++;
+      else if (!w.startsWith("-") && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) break;
+      settings = true;
+    }
+    const inner = awsSsoArgs(words.slice(i));
+    return inner && { ...inner, settings: inner.settings || settings };
   }
   const program = name(words[0]);
-  if (/^aws[-_]sso(\.exe)?$/.test(program)) return { args: words.slice(1), python: false };
+  if (/^aws[-_]sso(\.exe)?$/.test(program)) {
+    return { args: words.slice(1), python: false, settings: false };
+  }
   if (/^python[\d.]*(\.exe)?$/.test(program) && words[1] === "-m" && words[2] === "aws_sso") {
-    return { args: words.slice(3), python: true };
+    return { args: words.slice(3), python: true, settings: false };
   }
   return undefined;
 }
@@ -47,8 +63,9 @@ export function runsAwsSsoFor(
   role: { accountId: string; roleName: string },
 ): boolean {
   const words = shlexSplit(line);
-  const args = words && awsSsoArgs(words)?.args;
-  if (!args) return false;
+  const run = words && awsSsoArgs(words);
+  if (!run || run.settings) return false;
+  const args = run.args;
   // Read as the CLI reads them (abbreviations, the last -p wins); a line it would refuse is not ours.
   let flags: Flags;
   try {

@@ -19,6 +19,9 @@ import { isoSeconds } from "../role_credentials.ts";
 import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { type Flags, parseFlags } from "./parse_flags.ts";
+// Loaded with the rest, never on failure: a `jsr:` run that cannot reach jsr.io then would lose
+// the error it has to report.
+import { reportError } from "./report_error.ts";
 import { selfCommand, shellQuote } from "../command_line.ts";
 import { VERSION } from "./version.ts";
 
@@ -43,8 +46,6 @@ export async function main(args: string[], runtime: Runtime): Promise<number> {
     }
     return await run(flags, runtime);
   } catch (err) {
-    // Loaded only on failure: a cached credential_process call never needs it.
-    const { reportError } = await import("./report_error.ts");
     return reportError(runtime, err, flags?.debug ?? args.includes("--debug"));
   }
 }
@@ -156,7 +157,12 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
             "use instead of these keys" +
             // The profile came from AWS_PROFILE: the next run in that shell needs -p.
             (flags.profile === undefined && rivals.includes("AWS_PROFILE")
-              ? `; give -p ${shellQuote(profile.profileName)} from now on\n`
+              ? `; give -p ${shellQuote(profile.profileName)} from now on`
+              : "") +
+            // fish reads export lines, but has no unset.
+            (format === "sh" && flags.format === undefined &&
+                /(^|\/)fish$/.test(runtime.env("SHELL") ?? "")
+              ? " (fish has no unset: give --format fish)\n"
               : "\n"),
       );
     }

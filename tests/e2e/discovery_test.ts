@@ -540,16 +540,24 @@ Deno.test("aws-sso -d reads a credential_process line's flags as the CLI reads t
     "credential_process = python3 -m aws_sso --profile corp --role " +
     "arn:aws:iam::222222222222:role/Developer --ext\n" +
     "\n[profile 333333333333-Developer]\n" +
-    "credential_process = /usr/bin/env PYTHONWARNINGS=ignore python3 -m aws_sso -p corp -r " +
+    "credential_process = /usr/bin/env python3 -m aws_sso -p corp -r " +
     "arn:aws:iam::333333333333:role/Developer -ext\n";
-  const config = await writeSsoConfig(tmp.path, aws.startUrl, other + python);
+  // Settings for the run (another config file, a CA bundle) would be lost in a taken-over line.
+  const withSettings = "\n[profile 222222222222-ReadOnly]\n" +
+    "credential_process = env AWS_CONFIG_FILE=/home/me/other-config python3 -m aws_sso -p corp " +
+    "-r arn:aws:iam::222222222222:role/ReadOnly -ext\n";
+  const config = await writeSsoConfig(tmp.path, aws.startUrl, other + python + withSettings);
   await issueSession(aws, tmp.path, "corp");
   const result = await runCli(["-p", "corp", "-d"], { home: tmp.path, env: aws.env });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /1 left alone \(written by hand: 111111111111-ReadOnly\)/);
+  assert.match(
+    result.stderr,
+    /2 left alone \(written by hand: 111111111111-ReadOnly, 222222222222-ReadOnly\)/,
+  );
   const text = await Deno.readTextFile(config);
   assert.ok(text.includes(other), "the line for another SSO profile is kept");
-  assert.ok(!text.includes("-m aws_sso"), "the Python tool's lines for these roles are taken over");
+  assert.ok(text.includes(withSettings), "the line with settings for its run is kept");
+  assert.ok(!text.includes(python), "the Python tool's lines for these roles are taken over");
 });
 
 Deno.test("aws-sso -d names the profiles that still run the Python aws_sso", async () => {

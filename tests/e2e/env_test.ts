@@ -173,3 +173,20 @@ Deno.test("aws-sso -env --format with an unknown format is a usage error", async
   assert.equal(result.stdout, "");
   assert.match(result.stderr, /^aws-sso: Unknown --format "tcsh": use one of sh, fish/);
 });
+
+Deno.test("aws-sso -env points a fish user at --format fish when its export lines must unset", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, aws.startUrl);
+  await issueSession(aws, tmp.path, "corp");
+  const env = { ...aws.env, SHELL: "/usr/bin/fish", AWS_PROFILE: "corp" };
+  const result = await runCli(["-r", ROLE_ARN, "-env"], { home: tmp.path, env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^unset AWS_PROFILE$/m);
+  assert.match(result.stderr, /fish has no unset: give --format fish/);
+  const quiet = await runCli(["-r", ROLE_ARN, "-env"], {
+    home: tmp.path,
+    env: { ...env, SHELL: "/bin/bash" },
+  });
+  assert.doesNotMatch(quiet.stderr, /--format fish/);
+});

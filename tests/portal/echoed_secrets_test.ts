@@ -124,6 +124,10 @@ Deno.test("an error whose text cannot be rewritten in place is replaced by a cle
       assert.doesNotMatch(portalError(out, "List roles").message, /SECRET/);
     },
   );
+  await t.step("a cause that is a string", () => {
+    const out = withoutSecretsOf(new Error("x", { cause: `Invalid header: ${secret}` }), input);
+    assert.equal((out as Error).cause, "Invalid header: ***");
+  });
   await t.step("a frozen error, as the cause of another", () => {
     const inner = Object.freeze(new Error(`token ${secret}`));
     const outer = new Error("Call failed", { cause: inner });
