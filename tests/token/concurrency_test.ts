@@ -172,6 +172,35 @@ async function nextRunTakesOver(env: TokenEnv, boundMs: number): Promise<number>
   return ms;
 }
 
+/**
+ * A CLI run (`args`) that signs in through a browser that never approves, once it holds the
+ * session lock: the expired token of `corp` makes it sign in.
+ */
+async function stuckSignIn(
+  env: Awaited<ReturnType<typeof tokenEnv>>,
+  args: string[],
+): Promise<{ victim: Deno.ChildProcess; lock: string }> {
+  await writeSsoConfig(env.home, env.aws.startUrl);
+  const profile = corpProfile(env.aws.startUrl);
+  await plantToken(env, profile, { leftMs: -60_000, refreshable: false });
+  const stuck = join(env.home, ".aws", "stuck_browser.sh");
+  await Deno.writeTextFile(stuck, "#!/bin/sh\nexec sleep 3\n", { mode: 0o755 });
+  const options = { home: env.home, env: { ...env.aws.env, BROWSER: stuck } };
+  const victim = new Deno.Command(Deno.execPath(), {
+    args: cliArgs(args, options),
+    env: cliEnv(options),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const lock = sessionLockPath(env.rt, profile);
+  while (env.aws.counters.registerClient === 0 || !await Deno.stat(lock).catch(() => null)) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { victim, lock };
+}
+
 Deno.test("aws-sso -ext is not blocked for long by a lock its SIGKILLed holder left", async (t) => {
   await t.step("a lock file with a dead pid", async () => {
     await using env = await tokenEnv({ now: Date.now() });
@@ -198,25 +227,7 @@ Deno.test("aws-sso -ext is not blocked for long by a lock its SIGKILLed holder l
 
   await t.step("a run killed while it signs in", async () => {
     await using env = await tokenEnv({ now: Date.now() });
-    await writeSsoConfig(env.home, env.aws.startUrl);
-    const profile = corpProfile(env.aws.startUrl);
-    await plantToken(env, profile, { leftMs: -60_000, refreshable: false });
-    // A browser that never approves: the run holds the session lock, waiting.
-    const stuck = join(env.home, ".aws", "stuck_browser.sh");
-    await Deno.writeTextFile(stuck, "#!/bin/sh\nexec sleep 3\n", { mode: 0o755 });
-    const options = { home: env.home, env: { ...env.aws.env, BROWSER: stuck } };
-    const victim = new Deno.Command(Deno.execPath(), {
-      args: cliArgs(["-p", "corp", "-r", ROLE, "-ext"], options),
-      env: cliEnv(options),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    const lock = sessionLockPath(env.rt, profile);
-    while (env.aws.counters.registerClient === 0 || !await Deno.stat(lock).catch(() => null)) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const { victim, lock } = await stuckSignIn(env, ["-p", "corp", "-r", ROLE, "-ext"]);
     victim.kill("SIGKILL");
     await victim.status;
     assert.ok(await Deno.stat(lock), "the killed run left its lock");
@@ -227,24 +238,7 @@ Deno.test("aws-sso -ext is not blocked for long by a lock its SIGKILLed holder l
 
   await t.step("a run interrupted (Ctrl-C) while it signs in releases its lock", async () => {
     await using env = await tokenEnv({ now: Date.now() });
-    await writeSsoConfig(env.home, env.aws.startUrl);
-    const profile = corpProfile(env.aws.startUrl);
-    await plantToken(env, profile, { leftMs: -60_000, refreshable: false });
-    const stuck = join(env.home, ".aws", "stuck_browser.sh");
-    await Deno.writeTextFile(stuck, "#!/bin/sh\nexec sleep 3\n", { mode: 0o755 });
-    const options = { home: env.home, env: { ...env.aws.env, BROWSER: stuck } };
-    const victim = new Deno.Command(Deno.execPath(), {
-      args: cliArgs(["-p", "corp", "--login"], options),
-      env: cliEnv(options),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    const lock = sessionLockPath(env.rt, profile);
-    while (env.aws.counters.registerClient === 0 || !await Deno.stat(lock).catch(() => null)) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const { victim, lock } = await stuckSignIn(env, ["-p", "corp", "--login"]);
     victim.kill("SIGINT");
     assert.equal((await victim.status).code, 130);
     assert.equal(await Deno.stat(lock).catch(() => null), null, "released on the way out");
