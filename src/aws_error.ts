@@ -130,9 +130,10 @@ const SECRET_INPUTS = [
 /**
  * An error without the secrets of the request it answers: a service, or a proxy in front of it,
  * may quote what it was sent (`Invalid header …: <token>`). Each secret is replaced by `***` in
- * every text property (message, stack, `error_description`, `$responseBodyText`, …) of the error
- * and of its causes: in place, or in a copy where a property cannot be rewritten. Values nested
- * deeper (objects, `AggregateError.errors`) are not searched: the SDK puts none there.
+ * every property of the error and of its causes that is text (message, stack,
+ * `error_description`, `$responseBodyText`, …) or an array or plain object holding text: in place,
+ * or in a copy where a property cannot be rewritten. Other objects (`AggregateError.errors`) are
+ * not searched: the SDK puts none there.
  *
  * @param err what a call rejected with
  * @param input the call's input

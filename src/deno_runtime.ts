@@ -5,7 +5,7 @@
  * @module
  */
 
-import { asClause, SsoError } from "./errors.ts";
+import { errorReason, SsoError } from "./errors.ts";
 import type { FileInfo, FileSystem, Runtime, SpawnOptions, TextSink } from "./runtime.ts";
 
 function isNotFound(err: unknown): boolean {
@@ -200,8 +200,7 @@ function sink(
       } catch (err) {
         // A closed pipe (`| head`) is no failure: the CLI ends quietly on it.
         if (err instanceof Deno.errors.BrokenPipe) throw err;
-        const reason = err instanceof Error ? err.message.split(" (os error")[0]! : String(err);
-        throw new SsoError("FILE_ERROR", `Cannot write to ${name}: ${asClause(reason)}`, {
+        throw new SsoError("FILE_ERROR", `Cannot write to ${name}: ${errorReason(err)}`, {
           hint: "check where the output goes (a full disk, a closed file)",
           cause: err,
         });

@@ -112,3 +112,14 @@ export class SsoError extends Error {
 export function asClause(text: string): string {
   return /^\p{Lu}\p{Lu}/u.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }
+
+/**
+ * An OS error's message without the " (os error N): op 'path'" tail, as a clause.
+ *
+ * @param err what an operation threw
+ * @returns the reason, for a message that names the file itself
+ */
+export function errorReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return asClause(message.split(" (os error")[0] ?? message);
+}

@@ -139,10 +139,8 @@ export function renderChooser(state: ChooserState, rows: number, columns: number
   const matches = filterRoles(state.items, state.query);
   const start = Math.max(0, Math.min(state.cursor - Math.floor(rows / 2), matches.length - rows));
   const idWidth = 12;
-  const nameWidth = Math.min(
-    30,
-    Math.max(4, ...matches.map((r) => printable(r.accountName ?? "").length)),
-  );
+  const names = matches.map((r) => printable(r.accountName ?? ""));
+  const nameWidth = Math.min(30, Math.max(4, ...names.map((n) => n.length)));
   // No line may wrap: the redraw moves up one row per line. A long filter shows its end.
   const head = `Choose a role (${matches.length}/${state.items.length}), type to filter: `;
   const room = columns - 1 - head.length;
@@ -153,7 +151,7 @@ export function renderChooser(state: ChooserState, rows: number, columns: number
   for (let i = start; i < Math.min(matches.length, start + rows); i++) {
     const r = matches[i]!;
     const mark = i === state.cursor ? ">" : " ";
-    const name = printable(r.accountName ?? "").slice(0, nameWidth).padEnd(nameWidth);
+    const name = names[i]!.slice(0, nameWidth).padEnd(nameWidth);
     lines.push(
       `${mark} ${name}  ${r.accountId.padEnd(idWidth)}  ${r.roleName}`.slice(0, columns - 1),
     );

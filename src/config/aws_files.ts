@@ -12,6 +12,7 @@ import {
   parseSectionName,
   type SectionRef,
 } from "./ini_document.ts";
+import type { ReadTextFileOptions } from "../runtime.ts";
 
 /** Reads an environment variable, e.g. `runtime.env`. */
 export type EnvReader = (name: string) => string | undefined;
@@ -23,7 +24,7 @@ export interface AwsFileRuntime {
   /** File access. */
   fs: {
     /** Reads a UTF-8 file, or `null` when it does not exist; see `FileSystem.readTextFile`. */
-    readTextFile(path: string, options?: { strict?: boolean }): Promise<string | null>;
+    readTextFile(path: string, options?: ReadTextFileOptions): Promise<string | null>;
   };
 }
 

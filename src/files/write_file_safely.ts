@@ -5,7 +5,7 @@
  */
 
 import { basename, dirname, join } from "../path.ts";
-import { asClause, SsoError } from "../errors.ts";
+import { errorReason, SsoError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 
 /** Options of {@linkcode writeFileSafely}. */
@@ -187,13 +187,6 @@ function fileError(
     hint = `check ${folder} and the disk it is on`;
   }
   return new SsoError("FILE_ERROR", `${what(options)}${path}: ${reason}`, { hint, cause: err });
-}
-
-/** An OS error's message without the " (os error N): op 'path'" tail, as a clause. */
-function errorReason(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const head = message.split(" (os error")[0] ?? message;
-  return asClause(head);
 }
 
 /**
