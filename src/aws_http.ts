@@ -6,13 +6,15 @@
  * @module
  */
 
-import { FetchHttpHandler } from "@smithy/fetch-http-handler";
+import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
 
 /**
  * Client settings given outright, so that an SDK client does not look them up itself: each such
  * lookup reads the environment and then the shared config files, which costs a client's first
  * call about 8 ms. The endpoint is always given (see `endpoints.ts`), so FIPS and dual-stack take
  * no part in choosing it; retries are aws-sso's own (see `rate_limiter.ts`): one attempt each.
+ * Answers are read with the `fetch` handler's own collector: the SDK's default one comes from
+ * `@smithy/node-http-handler`, which these clients do without (see `defer_node_http.ts`).
  *
  * @returns the settings, to spread into a client's configuration
  */
@@ -24,6 +26,7 @@ export function sdkClientSettings(): {
   useDualstackEndpoint: boolean;
   authSchemePreference: string[];
   userAgentAppId: string;
+  streamCollector: typeof streamCollector;
 } {
   return {
     maxAttempts: 1,
@@ -33,6 +36,7 @@ export function sdkClientSettings(): {
     useDualstackEndpoint: false,
     authSchemePreference: [],
     userAgentAppId: "aws-sso",
+    streamCollector,
   };
 }
 

@@ -365,11 +365,19 @@ export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
       });
     },
     async portal(options) {
-      const { sdkPortal } = await import("./portal/sdk_portal.ts");
+      const { withoutNodeHttp } = await import("./defer_node_http.ts");
+      const { sdkPortal } = await withoutNodeHttp(
+        import.meta.resolve("@aws-sdk/client-sso"),
+        () => import("./portal/sdk_portal.ts"),
+      );
       return sdkPortal(options);
     },
     async oidc(options) {
-      const { sdkOidc } = await import("./token/sdk_oidc.ts");
+      const { withoutNodeHttp } = await import("./defer_node_http.ts");
+      const { sdkOidc } = await withoutNodeHttp(
+        import.meta.resolve("@aws-sdk/client-sso-oidc"),
+        () => import("./token/sdk_oidc.ts"),
+      );
       return sdkOidc(options);
     },
   };

@@ -1,0 +1,50 @@
+/**
+ * aws-sso loads its SDK clients without `@smithy/node-http-handler`, and a program that uses
+ * aws-sso and builds its own SDK clients in the same process sees no difference. (This file
+ * imports the SDK only after aws-sso did: its module graph is its own.)
+ */
+
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { cachedRoleCredentials, denoRuntime, loadSsoProfile } from "../mod.ts";
+import { fakeSsoHome, startFakeAws } from "../testing/mod.ts";
+
+Deno.test("a program's own SDK clients work after aws-sso loaded its clients", async () => {
+  const require = createRequire(import.meta.resolve("@aws-sdk/client-sso"));
+  const handlerPath = require.resolve("@smithy/node-http-handler");
+  const loaded = () => require.cache[handlerPath];
+  assert.equal(loaded(), undefined);
+
+  await using aws = await startFakeAws();
+  await using home = await fakeSsoHome(aws);
+  const runtime = { ...denoRuntime(), ...home.runtime };
+  const profile = await loadSsoProfile(runtime, "corp");
+  // A sign-in (OIDC client), then the role credentials (portal client).
+  const creds = await cachedRoleCredentials(runtime, profile, {
+    accountId: "111111111111",
+    roleName: "ReadOnly",
+  });
+  assert.match(creds.accessKeyId, /^ASIA/);
+  assert.equal(aws.counters.getRoleCredentials, 1);
+  assert.equal(loaded(), undefined, "aws-sso loaded node-http-handler");
+
+  // The program's own client, as the SDK comes: it gets the real NodeHttpHandler.
+  const { GetRoleCredentialsCommand, SSOClient } = await import("@aws-sdk/client-sso");
+  const client = new SSOClient({ region: aws.region, endpoint: aws.env.AWS_ENDPOINT_URL_SSO });
+  const { accessToken } = aws.issueTokens({ scopes: ["sso:account:access"] });
+  const out = await client.send(
+    new GetRoleCredentialsCommand({ accessToken, accountId: "111111111111", roleName: "ReadOnly" }),
+  );
+  assert.match(out.roleCredentials?.accessKeyId ?? "", /^ASIA/);
+  assert.equal(aws.counters.getRoleCredentials, 2);
+  client.destroy();
+
+  // And whoever requires the package gets the real one.
+  const { NodeHttpHandler } = require("@smithy/node-http-handler");
+  assert.equal(loaded()?.exports.NodeHttpHandler, NodeHttpHandler);
+  const handler = new NodeHttpHandler();
+  assert.ok(handler instanceof NodeHttpHandler);
+  assert.equal(NodeHttpHandler.create(handler), handler);
+  assert.equal(typeof handler.handle, "function");
+  handler.destroy();
+});
