@@ -32,16 +32,20 @@ const standIns = new Map<string, { record: CachedModule; users: number }>();
  * Runs `load` (the import of a module that loads an SDK client) with the stand-in in place.
  * Whatever goes wrong in setting it up, `load` still runs: the stand-in only saves time.
  *
- * @param clientUrl the resolved URL of the SDK client package (`import.meta.resolve(...)`)
+ * @param clientUrl resolves the SDK client package to its file (`import.meta.resolve(...)`)
  * @param load imports the module that loads the client
  * @returns what `load` returns
  */
-export async function withoutNodeHttp<T>(clientUrl: string, load: () => Promise<T>): Promise<T> {
+export async function withoutNodeHttp<T>(
+  clientUrl: () => string,
+  load: () => Promise<T>,
+): Promise<T> {
   let undo: (() => void) | undefined;
   try {
-    undo = standIn(clientUrl);
+    undo = standIn(clientUrl());
   } catch {
-    // Not a file of the npm cache (a bundle, an unusual loader): load the client as it comes.
+    // Not a file of an npm cache (a bundle, a loader without import.meta.resolve of npm
+    // packages): the client loads as it comes.
   }
   try {
     return await load();
@@ -52,15 +56,20 @@ export async function withoutNodeHttp<T>(clientUrl: string, load: () => Promise<
 
 /** Puts the stand-in in place for the client at `clientUrl`; returns what takes it away. */
 function standIn(clientUrl: string): (() => void) | undefined {
-  const require = createRequire(clientUrl);
-  const cache = require.cache as Record<string, CachedModule | undefined>;
+  const nodeRequire = createRequire(clientUrl);
+  const cache = nodeRequire.cache as Record<string, CachedModule | undefined>;
   // Already loaded: the client, or the package itself (by the program, or a client loaded before).
   if (cache[fileURLToPath(clientUrl)]) return undefined;
-  const path = require.resolve(PACKAGE);
+  const path = nodeRequire.resolve(PACKAGE);
   let entry = standIns.get(path);
   if (!entry) {
     if (cache[path]) return undefined;
-    entry = { record: standInRecord(path, () => require(path)), users: 0 };
+    const record = standInRecord(path, () => {
+      // Past the stand-in: the real package takes its place in the cache, for good.
+      if (cache[path] === record) delete cache[path];
+      return nodeRequire(path);
+    });
+    entry = { record, users: 0 };
     standIns.set(path, entry);
     cache[path] = entry.record;
   }
@@ -86,8 +95,10 @@ function standInRecord(path: string, loadReal: () => unknown): CachedModule {
     typeof (handler as { handle?: unknown } | undefined)?.handle === "function"
       ? handler
       : (realClass() as unknown as { create(h: unknown): unknown }).create(handler);
-  const handlerClass = new Proxy(function NodeHttpHandler() {}, {
-    construct: (_target, args) => new (realClass())(...args),
+  const handlerClass: object = new Proxy(function NodeHttpHandler() {}, {
+    // A subclass of the stand-in builds its own kind of object on the real class.
+    construct: (_target, args, newTarget) =>
+      Reflect.construct(realClass(), args, newTarget === handlerClass ? realClass() : newTarget),
     apply: (_target, self, args) => Reflect.apply(realClass(), self, args),
     get: (_target, key) => key === "create" ? create : Reflect.get(realClass(), key),
     has: (_target, key) => Reflect.has(realClass(), key),
@@ -105,7 +116,7 @@ function standInRecord(path: string, loadReal: () => unknown): CachedModule {
     ownKeys: () => Reflect.ownKeys(load()),
     getOwnPropertyDescriptor: (_target, key) => {
       const d = Reflect.getOwnPropertyDescriptor(load(), key);
-      // A proxy may not report a property as absent-yet-fixed: the target ({}) has none.
+      // A proxy may report a property that its target ({}) lacks only as configurable.
       return d && { ...d, configurable: true };
     },
   });
