@@ -1,124 +1,110 @@
 /**
  * Loads an AWS SDK client without `@smithy/node-http-handler`. The clients' CommonJS build
  * requires that package as it loads, and with it `node:http`, `node:https` and `node:http2`:
- * 15–20 ms of each portal or OIDC call's start, for a handler aws-sso replaces with `fetch` (see
- * `aws_http.ts`). While a client loads, a stand-in takes the package's place in the CommonJS
- * module cache; it loads the real package the moment anything needs it, so that other code of
- * the process (a program that builds its own SDK clients) sees no difference. Loaded only with
- * the SDK clients.
+ * 12–20 ms of each portal or OIDC call's start, for a handler aws-sso replaces with `fetch` (see
+ * `aws_http.ts`). While a client loads, the client's own `require` of the package gets a
+ * stand-in, which loads the real package the moment the client needs more than the handler it is
+ * given. Nothing else in the process sees the stand-in: a program that builds its own SDK clients
+ * gets the real package as before. Loaded only with the SDK clients.
  *
  * @module
  */
 
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import Module from "node:module";
 
 const PACKAGE = "@smithy/node-http-handler";
 
-/** A CommonJS module record, as `require.cache` holds it. */
-interface CachedModule {
-  id: string;
-  filename: string;
-  loaded: boolean;
-  exports: unknown;
-  children: unknown[];
-  paths: string[];
-}
+/** `Module._load(request, parent, isMain)`: what every CommonJS `require` goes through. */
+type Load = (this: unknown, request: string, parent: unknown, isMain: boolean) => unknown;
+const loader = Module as unknown as { _load: Load };
 
-/** The stand-ins in place, by the package file they stand for, and how many loads use each. */
-const standIns = new Map<string, { record: CachedModule; users: number }>();
+/** The clients being loaded (package name → loads in progress), and the hook while there are any. */
+const loading = new Map<string, number>();
+let hook: { original: Load; installed: Load } | undefined;
 
 /**
- * Runs `load` (the import of a module that loads an SDK client) with the stand-in in place.
- * Whatever goes wrong in setting it up, `load` still runs: the stand-in only saves time.
+ * Runs `load` (the import of a module that loads an SDK client) with the stand-in offered to that
+ * client. Whatever goes wrong in setting it up, `load` still runs: the stand-in only saves time.
  *
- * @param clientUrl resolves the SDK client package to its file (`import.meta.resolve(...)`)
+ * @param client the client's npm package, e.g. `"@aws-sdk/client-sso"`
  * @param load imports the module that loads the client
  * @returns what `load` returns
  */
-export async function withoutNodeHttp<T>(
-  clientUrl: () => string,
-  load: () => Promise<T>,
-): Promise<T> {
-  let undo: (() => void) | undefined;
-  try {
-    undo = standIn(clientUrl());
-  } catch {
-    // Not a file of an npm cache (a bundle, a loader without import.meta.resolve of npm
-    // packages): the client loads as it comes.
-  }
+export async function withoutNodeHttp<T>(client: string, load: () => Promise<T>): Promise<T> {
+  const installed = start(client);
   try {
     return await load();
   } finally {
-    undo?.();
+    if (installed) stop(client);
   }
 }
 
-/** Puts the stand-in in place for the client at `clientUrl`; returns what takes it away. */
-function standIn(clientUrl: string): (() => void) | undefined {
-  const nodeRequire = createRequire(clientUrl);
-  const cache = nodeRequire.cache as Record<string, CachedModule | undefined>;
-  // Already loaded: the client, or the package itself (by the program, or a client loaded before).
-  if (cache[fileURLToPath(clientUrl)]) return undefined;
-  const path = nodeRequire.resolve(PACKAGE);
-  let entry = standIns.get(path);
-  if (!entry) {
-    if (cache[path]) return undefined;
-    const record = standInRecord(path, () => {
-      // Past the stand-in: the real package takes its place in the cache, for good.
-      if (cache[path] === record) delete cache[path];
-      return nodeRequire(path);
-    });
-    entry = { record, users: 0 };
-    standIns.set(path, entry);
-    cache[path] = entry.record;
+/** Offers the stand-in to `client` until `stop`; `false` when the loader cannot be hooked. */
+function start(client: string): boolean {
+  if (typeof loader._load !== "function") return false;
+  loading.set(client, (loading.get(client) ?? 0) + 1);
+  if (!hook) {
+    const original = loader._load;
+    const installed: Load = function (request, parent, isMain) {
+      if (request === PACKAGE && loading.size > 0 && isClient(parent)) {
+        const loadReal = () => original.call(this, request, parent, isMain);
+        return standIn(loadReal);
+      }
+      return original.call(this, request, parent, isMain);
+    };
+    hook = { original, installed };
+    loader._load = installed;
   }
-  const taken = entry;
-  taken.users++;
-  return () => {
-    if (--taken.users > 0) return;
-    standIns.delete(path);
-    // From now on, whoever requires the package gets the real one.
-    if (cache[path] === taken.record) delete cache[path];
-  };
+  return true;
+}
+
+function stop(client: string): void {
+  const left = (loading.get(client) ?? 1) - 1;
+  if (left > 0) loading.set(client, left);
+  else loading.delete(client);
+  if (loading.size > 0 || !hook) return;
+  // Another hook set on top of ours stays; ours then passes every call through.
+  if (loader._load === hook.installed) loader._load = hook.original;
+  hook = undefined;
+}
+
+/** Whether a CommonJS module is a file of one of the clients being loaded. */
+function isClient(parent: unknown): boolean {
+  const file = (parent as { filename?: unknown } | null)?.filename;
+  if (typeof file !== "string") return false;
+  const path = file.replaceAll("\\", "/");
+  for (const client of loading.keys()) {
+    if (path.includes(`/${client}/`)) return true;
+  }
+  return false;
 }
 
 /**
- * The stand-in's module record. `NodeHttpHandler.create(handler)` hands back a handler it is
- * given, as the real one does; everything else loads the real package and is passed on to it.
+ * The stand-in's exports. `NodeHttpHandler.create(handler)` hands back a handler it is given, as
+ * the real one does; everything else loads the real package and is passed on to it.
  */
-function standInRecord(path: string, loadReal: () => unknown): CachedModule {
+function standIn(loadReal: () => unknown): unknown {
   let real: Record<PropertyKey, unknown> | undefined;
   const load = () => (real ??= loadReal() as Record<PropertyKey, unknown>);
-  const realClass = () => load().NodeHttpHandler as new (...args: unknown[]) => object;
+  type HandlerClass = (new (...args: unknown[]) => object) & { create(handler: unknown): unknown };
+  const realClass = () => load().NodeHttpHandler as HandlerClass;
   const create = (handler: unknown) =>
     typeof (handler as { handle?: unknown } | undefined)?.handle === "function"
       ? handler
-      : (realClass() as unknown as { create(h: unknown): unknown }).create(handler);
+      : realClass().create(handler);
   const handlerClass: object = new Proxy(function NodeHttpHandler() {}, {
-    // A subclass of the stand-in builds its own kind of object on the real class.
     construct: (_target, args, newTarget) =>
       Reflect.construct(realClass(), args, newTarget === handlerClass ? realClass() : newTarget),
-    apply: (_target, self, args) => Reflect.apply(realClass(), self, args),
     get: (_target, key) => key === "create" ? create : Reflect.get(realClass(), key),
-    has: (_target, key) => Reflect.has(realClass(), key),
   });
   const streamCollector = (...args: unknown[]) =>
     (load().streamCollector as (...a: unknown[]) => unknown)(...args);
-  const exports = new Proxy({}, {
+  return new Proxy({}, {
     get: (_target, key) =>
       key === "NodeHttpHandler"
         ? handlerClass
         : key === "streamCollector"
         ? streamCollector
         : Reflect.get(load(), key),
-    has: (_target, key) => Reflect.has(load(), key),
-    ownKeys: () => Reflect.ownKeys(load()),
-    getOwnPropertyDescriptor: (_target, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(load(), key);
-      // A proxy may report a property that its target ({}) lacks only as configurable.
-      return d && { ...d, configurable: true };
-    },
   });
-  return { id: path, filename: path, loaded: true, exports, children: [], paths: [] };
 }

@@ -367,7 +367,7 @@ export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
     async portal(options) {
       const { withoutNodeHttp } = await import("./defer_node_http.ts");
       const { sdkPortal } = await withoutNodeHttp(
-        () => import.meta.resolve("@aws-sdk/client-sso"),
+        "@aws-sdk/client-sso",
         () => import("./portal/sdk_portal.ts"),
       );
       return sdkPortal(options);
@@ -375,7 +375,7 @@ export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
     async oidc(options) {
       const { withoutNodeHttp } = await import("./defer_node_http.ts");
       const { sdkOidc } = await withoutNodeHttp(
-        () => import.meta.resolve("@aws-sdk/client-sso-oidc"),
+        "@aws-sdk/client-sso-oidc",
         () => import("./token/sdk_oidc.ts"),
       );
       return sdkOidc(options);

@@ -48,17 +48,3 @@ Deno.test("a program's own SDK clients work after aws-sso loaded its clients", a
   assert.equal(typeof handler.handle, "function");
   handler.destroy();
 });
-
-Deno.test("withoutNodeHttp() still loads when the client cannot be resolved to a file", async () => {
-  const { withoutNodeHttp } = await import("../src/defer_node_http.ts");
-  const load = () => Promise.resolve("loaded");
-  const unresolvable = () => {
-    throw new TypeError('Relative import path "@aws-sdk/client-sso" not prefixed with / or ./');
-  };
-  assert.equal(await withoutNodeHttp(unresolvable, load), "loaded");
-  assert.equal(await withoutNodeHttp(() => "https://jsr.io/x/client.js", load), "loaded");
-  await assert.rejects(
-    withoutNodeHttp(() => "file:///nowhere/index.js", () => Promise.reject(new Error("no SDK"))),
-    /no SDK/,
-  );
-});

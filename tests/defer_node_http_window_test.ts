@@ -1,37 +1,53 @@
 /**
- * While aws-sso loads an SDK client, `@smithy/node-http-handler` is a stand-in in the CommonJS
- * cache. Code of the program that requires the package in that moment gets a working package.
- * (Its own file: the stand-in is only put in place while nothing has loaded the package yet.)
+ * While aws-sso loads an SDK client, only that client's own `require` of
+ * `@smithy/node-http-handler` gets the stand-in; the rest of the program gets the real package,
+ * during the load and after it. (Its own file: nothing here has loaded the package yet.)
  */
 
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
+import Module, { createRequire } from "node:module";
 import { withoutNodeHttp } from "../src/defer_node_http.ts";
 
-Deno.test("the package required while an SDK client loads works as the real one", async () => {
-  const clientUrl = import.meta.resolve("@aws-sdk/client-sso");
-  const require = createRequire(clientUrl);
-  const handlerPath = require.resolve("@smithy/node-http-handler");
-  const loaded = () => require.cache[handlerPath];
+const PACKAGE = "@smithy/node-http-handler";
+const loader = Module as unknown as { _load: unknown };
+
+Deno.test("only the client being loaded gets the stand-in, and the loader is restored", async () => {
+  const original = loader._load;
+  // A file of the client (as its CommonJS code requires), and one of another SDK package.
+  const client = createRequire(import.meta.resolve("@aws-sdk/client-sso"));
+  const other = createRequire(import.meta.resolve("@aws-sdk/client-sts"));
+  const handlerPath = client.resolve(PACKAGE);
+  const loaded = () => client.cache[handlerPath];
   assert.equal(loaded(), undefined);
 
-  await withoutNodeHttp(() => clientUrl, () => {
-    const { NodeHttpHandler, streamCollector } = require("@smithy/node-http-handler");
-    const handler = new NodeHttpHandler({ requestTimeout: 1000 });
-    assert.ok(handler instanceof NodeHttpHandler);
-    assert.equal(typeof handler.handle, "function");
-    assert.equal(NodeHttpHandler.create(handler), handler);
-    const made = NodeHttpHandler.create({ requestTimeout: 1000 });
-    assert.ok(made instanceof NodeHttpHandler);
-    class Timed extends NodeHttpHandler {}
-    const sub = new Timed();
-    assert.ok(sub instanceof Timed && sub instanceof NodeHttpHandler);
-    assert.equal(typeof streamCollector, "function");
-    for (const h of [handler, made, sub]) h.destroy();
-    return Promise.resolve();
+  await withoutNodeHttp("@aws-sdk/client-sso", async () => {
+    // Two loads at once (the portal and the OIDC clients): one hook, kept until both are done.
+    await withoutNodeHttp("@aws-sdk/client-sso-oidc", () => Promise.resolve());
+    assert.notEqual(loader._load, original);
+
+    const standIn = client(PACKAGE);
+    const given = { handle() {} };
+    assert.equal(standIn.NodeHttpHandler.create(given), given);
+    assert.equal(typeof standIn.streamCollector, "function");
+    assert.equal(loaded(), undefined, "the stand-in loaded the real package");
+
+    // Anyone else gets the real package, with the whole of its class.
+    const real = other(PACKAGE);
+    assert.notEqual(real, standIn);
+    assert.ok(Object.getOwnPropertyNames(real.NodeHttpHandler).includes("create"));
+    assert.equal(loaded()?.exports, real);
+    // And the stand-in passes on to it what it does not answer itself.
+    const made = standIn.NodeHttpHandler.create({ requestTimeout: 1000 });
+    assert.ok(made instanceof real.NodeHttpHandler);
+    made.destroy();
   });
-  // The real package stays loaded for whoever comes next.
-  const real = loaded()?.exports as Record<string, unknown> | undefined;
-  assert.equal(typeof real?.NodeHttpHandler, "function");
-  assert.equal(require("@smithy/node-http-handler"), real);
+  assert.equal(loader._load, original);
+  assert.equal(client(PACKAGE), loaded()?.exports);
+
+  // A failed load leaves the loader as it was too.
+  await assert.rejects(
+    withoutNodeHttp("@aws-sdk/client-sso", () => Promise.reject(new Error("no SDK"))),
+    /no SDK/,
+  );
+  assert.equal(loader._load, original);
 });

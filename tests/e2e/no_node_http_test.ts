@@ -88,5 +88,15 @@ Deno.test({
     const discovery = await runCli(["-p", "corp", "-d"], opts);
     assert.equal(discovery.code, 0, discovery.stderr);
     assert.ok(aws.counters.listAccountRoles > 0);
+
+    // Without a lockfile (a jsr: run, an installed command), npm packages resolve only as the
+    // client loads: the same again.
+    await Deno.remove(join(home.path, ".aws", "cli", "cache"), { recursive: true });
+    const noLock = await runCli(ARGS, {
+      ...opts,
+      denoOptions: ["--cached-only", "--no-lock"],
+    });
+    assert.equal(noLock.code, 0, noLock.stderr);
+    assert.equal(aws.counters.getRoleCredentials, 2);
   },
 });
