@@ -106,5 +106,14 @@ function standIn(loadReal: () => unknown): unknown {
         : key === "streamCollector"
         ? streamCollector
         : Reflect.get(load(), key),
+    // A build that lists or copies the module's keys (esbuild's __copyProps) loads the real
+    // package, and gets what it would get from it.
+    has: (_target, key) => Reflect.has(load(), key),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_target, key) => {
+      const found = Reflect.getOwnPropertyDescriptor(load(), key);
+      // Reported as configurable: a proxy may not claim a fixed property its target ({}) lacks.
+      return found && { ...found, configurable: true };
+    },
   });
 }

@@ -40,6 +40,14 @@ Deno.test("only the client being loaded gets the stand-in, and the loader is res
     const made = standIn.NodeHttpHandler.create({ requestTimeout: 1000 });
     assert.ok(made instanceof real.NodeHttpHandler);
     made.destroy();
+    // A build that copies the module's keys (esbuild's __copyProps, __toESM) gets them all.
+    assert.ok("NodeHttpHandler" in standIn);
+    assert.deepEqual(Object.keys(standIn).sort(), Object.keys(real).sort());
+    const copy: Record<string, { create(h: unknown): unknown }> = {};
+    for (const key of Object.keys(standIn)) {
+      Object.defineProperty(copy, key, { get: () => standIn[key], enumerable: true });
+    }
+    assert.equal(copy.NodeHttpHandler?.create(given), given);
   });
   assert.equal(loader._load, original);
   assert.equal(client(PACKAGE), loaded()?.exports);

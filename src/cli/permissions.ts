@@ -63,15 +63,6 @@ export function permissionFlags(
   return flags(env, os, { endpoints });
 }
 
-/**
- * V8 compiles every function when its module is compiled, so Deno's code cache holds them all;
- * by default V8 compiles a function when it is first called, and that work is never cached. Each
- * cached-credentials call then starts 2–4 ms sooner, and a call that asks the portal about 20 ms
- * (most of the AWS SDK's first request was compiling its functions). V8 uses no code cache made
- * under other flags: a run without this flag makes the next one with it compile afresh, once.
- */
-const EAGER_COMPILE = "--v8-flags=--no-lazy";
-
 /** Options of {@linkcode runFlags}. */
 export interface RunFlagsOptions {
   /** The URL of aws-sso's own folder (default: where this module is). */
@@ -85,9 +76,8 @@ export interface RunFlagsOptions {
  * test): {@linkcode permissionFlags} plus `--unstable-lazy-dynamic-imports`, so that Deno loads the
  * AWS SDK only in a run that calls AWS (otherwise it resolves the npm packages behind every
  * analysable `import()` at start-up: about 10 ms on each cached-credentials call, far more with
- * no lockfile), and `--v8-flags=--no-lazy`, so that Deno's code cache holds every function
- * compiled. A module loaded lazily is read like a file, so when aws-sso runs from local files the
- * flags also let it read its own source folder (`sourceRoot`); from `jsr:` nothing is added.
+ * no lockfile). A module loaded lazily is read like a file, so when aws-sso runs from local files
+ * the flags also let it read its own source folder (`sourceRoot`); from `jsr:` nothing is added.
  *
  * @param env reads an environment variable
  * @param os `linux`, `darwin` or `windows`
@@ -157,7 +147,7 @@ function flags(
   return [
     "--quiet",
     "--no-prompt",
-    ...(extra.lazy ? ["--unstable-lazy-dynamic-imports", EAGER_COMPILE] : []),
+    ...(extra.lazy ? ["--unstable-lazy-dynamic-imports"] : []),
     `--allow-read=${readOnly.join(",")}`,
     `--allow-write=${paths}`,
     `--allow-env=${ENV_VARS.join(",")}`,

@@ -71,7 +71,7 @@ Deno.test("deno task compile builds its flags with permissionFlags()", async () 
   await assert.rejects(Deno.stat(join(ROOT, "dist", "aws-sso")), Deno.errors.NotFound);
 });
 
-Deno.test("runFlags() are permissionFlags() plus lazy SDK loading, eager compiling and reading aws-sso's own source", () => {
+Deno.test("runFlags() are permissionFlags() plus lazy SDK loading and reading aws-sso's own source", () => {
   const env = userEnv("/home/ann");
   const get = (name: string) => env[name];
   const base = permissionFlags(get, "linux");
@@ -80,15 +80,12 @@ Deno.test("runFlags() are permissionFlags() plus lazy SDK loading, eager compili
   const local = runFlags(get, "linux", { sourceRoot: "file:///opt/aws-sso/" });
   assert.deepEqual(
     local,
-    base.toSpliced(2, 0, "--unstable-lazy-dynamic-imports", "--v8-flags=--no-lazy")
+    base.toSpliced(2, 0, "--unstable-lazy-dynamic-imports")
       .map((f) => f === read ? `${read},/opt/aws-sso` : f),
   );
   // From JSR the modules are fetched, not read: no folder is added.
   const jsr = runFlags(get, "linux", { sourceRoot: "https://jsr.io/@ssokit/aws-sso/0.1.0/" });
-  assert.deepEqual(
-    jsr,
-    base.toSpliced(2, 0, "--unstable-lazy-dynamic-imports", "--v8-flags=--no-lazy"),
-  );
+  assert.deepEqual(jsr, base.toSpliced(2, 0, "--unstable-lazy-dynamic-imports"));
   // By default: the folder this checkout is in.
   assert.ok(runFlags(get, "linux").includes(`${read},${ROOT}`));
 });
