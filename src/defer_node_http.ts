@@ -1,7 +1,7 @@
 /**
  * Loads an AWS SDK client without `@smithy/node-http-handler`. The clients' CommonJS build
  * requires that package as it loads, and with it `node:http`, `node:https` and `node:http2`:
- * 12–20 ms of each portal or OIDC call's start, for a handler aws-sso replaces with `fetch` (see
+ * about 12 ms of each portal or OIDC call's start, for a handler aws-sso replaces with `fetch` (see
  * `aws_http.ts`). While a client loads, the client's own `require` of the package gets a
  * stand-in, which loads the real package the moment the client needs more than the handler it is
  * given. Nothing else in the process sees the stand-in: a program that builds its own SDK clients
@@ -24,7 +24,8 @@ let hook: { original: Load; installed: Load } | undefined;
 
 /**
  * Runs `load` (the import of a module that loads an SDK client) with the stand-in offered to that
- * client. Whatever goes wrong in setting it up, `load` still runs: the stand-in only saves time.
+ * client. Where the CommonJS loader cannot be hooked, `load` runs as it is: the stand-in only
+ * saves time.
  *
  * @param client the client's npm package, e.g. `"@aws-sdk/client-sso"`
  * @param load imports the module that loads the client

@@ -289,6 +289,12 @@ async function interrupted(code: number): Promise<void> {
   Deno.exit(code);
 }
 
+/** Imports the module that builds an SDK client, the client without its Node HTTP handler. */
+async function loadClient<T>(client: string, load: () => Promise<T>): Promise<T> {
+  const { withoutNodeHttp } = await import("./defer_node_http.ts");
+  return await withoutNodeHttp(client, load);
+}
+
 /** Options of {@linkcode denoRuntime}. */
 export interface DenoRuntimeOptions {
   /**
@@ -365,16 +371,14 @@ export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
       });
     },
     async portal(options) {
-      const { withoutNodeHttp } = await import("./defer_node_http.ts");
-      const { sdkPortal } = await withoutNodeHttp(
+      const { sdkPortal } = await loadClient(
         "@aws-sdk/client-sso",
         () => import("./portal/sdk_portal.ts"),
       );
       return sdkPortal(options);
     },
     async oidc(options) {
-      const { withoutNodeHttp } = await import("./defer_node_http.ts");
-      const { sdkOidc } = await withoutNodeHttp(
+      const { sdkOidc } = await loadClient(
         "@aws-sdk/client-sso-oidc",
         () => import("./token/sdk_oidc.ts"),
       );
