@@ -14,7 +14,7 @@ import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
  * call about 8 ms. The endpoint is always given (see `endpoints.ts`), so FIPS and dual-stack take
  * no part in choosing it; retries are aws-sso's own (see `rate_limiter.ts`): one attempt each.
  * Answers are read with the `fetch` handler's own collector: the SDK's default one comes from
- * `@smithy/node-http-handler`, which these clients do without (see `defer_node_http.ts`).
+ * `@smithy/node-http-handler`, which these clients do without (see `defer_sdk_modules.ts`).
  *
  * @returns the settings, to spread into a client's configuration
  */

@@ -289,10 +289,10 @@ async function interrupted(code: number): Promise<void> {
   Deno.exit(code);
 }
 
-/** Imports the module that builds an SDK client, the client without its Node HTTP handler. */
+/** Imports the module that builds an SDK client, without the SDK modules its calls never use. */
 async function loadClient<T>(client: string, load: () => Promise<T>): Promise<T> {
-  const { withoutNodeHttp } = await import("./defer_node_http.ts");
-  return await withoutNodeHttp(client, load);
+  const { withDeferredModules } = await import("./defer_sdk_modules.ts");
+  return await withDeferredModules(client, load);
 }
 
 /** Options of {@linkcode denoRuntime}. */

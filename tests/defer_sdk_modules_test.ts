@@ -1,7 +1,9 @@
 /**
- * aws-sso loads its SDK clients without `@smithy/node-http-handler`, and a program that uses
- * aws-sso and builds its own SDK clients in the same process sees no difference. (This file
- * imports the SDK only after aws-sso did: its module graph is its own.)
+ * aws-sso loads its SDK clients without the modules its calls never use (`@smithy/node-http-handler`,
+ * `@smithy/core/checksum`, and Node's crypto, fs and zlib for the SDK's own files), and a program
+ * that uses aws-sso and builds its own SDK clients in the same process sees no difference: its
+ * calls go through the same SDK files, which load what they need when they first need it. (This
+ * file imports the SDK only after aws-sso did: its module graph is its own.)
  */
 
 import assert from "node:assert/strict";
@@ -38,6 +40,24 @@ Deno.test("a program's own SDK clients work after aws-sso loaded its clients", a
   assert.match(out.roleCredentials?.accessKeyId ?? "", /^ASIA/);
   assert.equal(aws.counters.getRoleCredentials, 2);
   client.destroy();
+
+  // A signed call (SigV4: hashes and HMACs) through the SDK files aws-sso loaded, with the role
+  // credentials aws-sso got: the fake STS checks the signature.
+  const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
+  const sts = new STSClient({
+    region: aws.region,
+    endpoint: aws.url,
+    maxAttempts: 1,
+    credentials: {
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+    },
+  });
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  assert.equal(identity.Account, "111111111111");
+  assert.equal(aws.counters.getCallerIdentity, 1);
+  sts.destroy();
 
   // And whoever requires the package gets the real one.
   const { NodeHttpHandler } = require("@smithy/node-http-handler");
