@@ -9,15 +9,20 @@
  * - `node:crypto`, `node:fs` and `node:fs/promises`, which the SDK's files take functions from
  *   as they load, for hashing, file bodies and config files.
  *
- * Together about 19 ms of each portal or OIDC call's start (a same-machine A/B of the cold
- * `credential_process` call). While a client loads, those `require`s get stand-ins instead: the
- * client's own files for the two packages, and any SDK file (`@smithy/*`, `@aws-sdk/*`, `@aws/*`)
- * for the built-ins. A stand-in loads the real module the moment more is asked of it than it can
- * answer alone (`NodeHttpHandler.create` given a handler), or any of its functions is called,
- * constructed or looked into, and passes everything on to it from then on. Nothing outside those
- * `require`s sees a stand-in: they are never in `require.cache`, and a program that builds its own
- * SDK clients gets the real modules, or calls the SDK files that hold stand-ins and gets what the
- * real modules do. Loaded only with the SDK clients.
+ * About 12 ms of each portal or OIDC call's start for the first, 7–12 ms more for the others
+ * (same-machine comparisons of the cold `credential_process` call). While a client loads, those
+ * `require`s get stand-ins instead: the client's own files for the two packages, and any SDK file
+ * (`@smithy/*`, `@aws-sdk/*`, `@aws/*`) for the built-ins, including SDK files that a program of
+ * its own loads meanwhile. A stand-in for a function or class takes the real one, once, when it is
+ * first called, constructed or looked into, and is the real one from then on in every use: what
+ * it returns and throws, `instanceof`, subclasses, its properties and their descriptors (freezing
+ * it fails). A stand-in for a module loads it when anything else is read from it, when its keys
+ * are listed or tested, or when it is changed, and passes all of that on. `NodeHttpHandler.create`
+ * given a handler hands it back, as the real one does, without loading the package. Stand-ins are
+ * never in `require.cache`: a program that requires these modules itself gets the real ones; one
+ * that builds its own clients from the SDK files aws-sso loaded (the same packages, in the same
+ * process) holds the stand-ins those files were handed, which act as the real ones. Loaded only
+ * with the SDK clients.
  *
  * @module
  */
@@ -99,9 +104,12 @@ function stop(client: string): void {
   if (left > 0) loading.set(client, left);
   else loading.delete(client);
   if (loading.size > 0 || !hook) return;
-  // Another hook set on top of ours stays; ours then passes every call through.
-  if (loader._load === hook.installed) loader._load = hook.original;
-  hook = undefined;
+  // Another hook set on top of ours stays, and so does ours under it: it passes every call
+  // through until the next load, which uses it again rather than stacking a second one.
+  if (loader._load === hook.installed) {
+    loader._load = hook.original;
+    hook = undefined;
+  }
 }
 
 /** The stand-in a `require` of `request` from `parent` gets, if any. */
@@ -132,7 +140,9 @@ function lazyExports(
 ): object {
   const standIns = new Map<PropertyKey, unknown>(Object.entries(own));
   for (const name of functions) {
-    if (!standIns.has(name)) standIns.set(name, lazyFunction(() => load()[name] as Callable));
+    if (standIns.has(name)) continue;
+    let found: Callable | undefined;
+    standIns.set(name, lazyFunction(name, () => (found ??= load()[name] as Callable)));
   }
   return new Proxy({}, {
     get: (_target, key) => standIns.has(key) ? standIns.get(key) : Reflect.get(load(), key),
@@ -140,34 +150,68 @@ function lazyExports(
       standIns.delete(key);
       return Reflect.set(load(), key, value);
     },
+    defineProperty: (_target, key, descriptor) => {
+      standIns.delete(key);
+      return Reflect.defineProperty(load(), key, descriptor);
+    },
+    deleteProperty: (_target, key) => {
+      standIns.delete(key);
+      return Reflect.deleteProperty(load(), key);
+    },
     // A build that lists or copies the module's keys (esbuild's __copyProps) loads the real
     // module, and gets what it would get from it.
     has: (_target, key) => Reflect.has(load(), key),
     ownKeys: () => Reflect.ownKeys(load()),
-    getOwnPropertyDescriptor: (_target, key) => {
-      const found = Reflect.getOwnPropertyDescriptor(load(), key);
-      // Reported as configurable: a proxy may not claim a fixed property its target ({}) lacks.
-      return found && { ...found, configurable: true };
-    },
+    getOwnPropertyDescriptor: (_target, key) =>
+      configurable(Reflect.getOwnPropertyDescriptor(load(), key)),
+    getPrototypeOf: () => Reflect.getPrototypeOf(load()),
+    // Frozen or sealed, a stand-in could no longer pass on what the real module holds.
+    preventExtensions: () => false,
   });
+}
+
+/**
+ * A property of the real module or function, reported as configurable: a proxy may not claim a
+ * fixed property that its (empty) target lacks.
+ */
+function configurable(found: PropertyDescriptor | undefined): PropertyDescriptor | undefined {
+  return found && { ...found, configurable: true };
 }
 
 // deno-lint-ignore no-explicit-any
 type Callable = (...args: any[]) => any;
 
 /**
- * A function (or class) that is `real()` in every use: called, constructed, `instanceof`, its
- * properties; `own` answers some properties itself.
+ * A function (or class) named `name` that is `real()` in every use: called, constructed (also as
+ * the base of a class), `instanceof`, its properties and their descriptors; `own` answers some
+ * properties itself.
  */
-function lazyFunction(real: () => Callable, own: Record<string, unknown> = {}): Callable {
-  const standIn: Callable = new Proxy(function () {} as Callable, {
+function lazyFunction(
+  name: string,
+  real: () => Callable,
+  own: Record<string, unknown> = {},
+): Callable {
+  // A bound function: constructible, with no `prototype` of its own to contradict the real one's.
+  const target = function () {}.bind(null) as Callable;
+  Object.defineProperty(target, "name", { value: name });
+  const standIn: Callable = new Proxy(target, {
     apply: (_target, self, args) => Reflect.apply(real(), self, args),
     construct: (_target, args, newTarget) =>
       Reflect.construct(real(), args, newTarget === standIn ? real() : newTarget),
-    get: (_target, key) => Object.hasOwn(own, key) ? own[key as string] : Reflect.get(real(), key),
-    set: (_target, key, value) => Reflect.set(real(), key, value),
+    get: (_target, key, receiver) =>
+      Object.hasOwn(own, key)
+        ? own[key as string]
+        : Reflect.get(real(), key, receiver === standIn ? real() : receiver),
+    set: (_target, key, value, receiver) =>
+      Reflect.set(real(), key, value, receiver === standIn ? real() : receiver),
     has: (_target, key) => Reflect.has(real(), key),
+    defineProperty: (_target, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
+    deleteProperty: (_target, key) => Reflect.deleteProperty(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_target, key) =>
+      configurable(Reflect.getOwnPropertyDescriptor(real(), key)),
     getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+    preventExtensions: () => false,
   });
   return standIn;
 }
@@ -184,6 +228,6 @@ function nodeHttpHandler(load: () => Record<PropertyKey, unknown>): object {
       ? handler
       : realClass().create(handler);
   return lazyExports(load, ["streamCollector"], {
-    NodeHttpHandler: lazyFunction(realClass, { create }),
+    NodeHttpHandler: lazyFunction("NodeHttpHandler", realClass, { create }),
   });
 }

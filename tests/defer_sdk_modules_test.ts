@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
+import Module, { createRequire } from "node:module";
 import { cachedRoleCredentials, denoRuntime, loadSsoProfile } from "../mod.ts";
 import { fakeSsoHome, startFakeAws } from "../testing/mod.ts";
 
@@ -16,6 +16,16 @@ Deno.test("a program's own SDK clients work after aws-sso loaded its clients", a
   const handlerPath = require.resolve("@smithy/node-http-handler");
   const loaded = () => require.cache[handlerPath];
   assert.equal(loaded(), undefined);
+  // What reaches Node's loader under aws-sso's hook: the real loads.
+  type Load = (this: unknown, request: string, parent: unknown, isMain: boolean) => unknown;
+  const loader = Module as unknown as { _load: Load };
+  const original = loader._load;
+  const realLoads: string[] = [];
+  loader._load = function (request, parent, isMain) {
+    realLoads.push(request);
+    return original.call(this, request, parent, isMain);
+  };
+  using _restore = { [Symbol.dispose]: () => void (loader._load = original) };
 
   await using aws = await startFakeAws();
   await using home = await fakeSsoHome(aws);
@@ -29,6 +39,23 @@ Deno.test("a program's own SDK clients work after aws-sso loaded its clients", a
   assert.match(creds.accessKeyId, /^ASIA/);
   assert.equal(aws.counters.getRoleCredentials, 1);
   assert.equal(loaded(), undefined, "aws-sso loaded node-http-handler");
+  assert.ok(!realLoads.includes("node:crypto"), "aws-sso loaded node:crypto");
+
+  // The SDK files aws-sso loaded hash (serde's Hash, with a key: an HMAC) with the node:crypto they
+  // were handed, which loads now.
+  const { Hash } = require("@smithy/core/serde");
+  const hmac = new Hash("sha256", "key");
+  hmac.update("abc");
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode("key"),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const expected = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode("abc"));
+  assert.deepEqual(Array.from(await hmac.digest()), Array.from(new Uint8Array(expected)));
+  assert.ok(realLoads.includes("node:crypto"));
 
   // The program's own client, as the SDK comes: it gets the real NodeHttpHandler.
   const { GetRoleCredentialsCommand, SSOClient } = await import("@aws-sdk/client-sso");

@@ -35,7 +35,7 @@ Deno.test("only the client being loaded gets the stand-in, and the loader is res
   assert.equal(loaded(), undefined);
 
   await withDeferredModules("@aws-sdk/client-sso", async () => {
-    // Two loads at once (the portal and the OIDC clients): one hook, kept until both are done.
+    // A load within a load (the portal and the OIDC clients): one hook, kept until both are done.
     await withDeferredModules("@aws-sdk/client-sso-oidc", () => Promise.resolve());
     assert.notEqual(loader._load, original);
 
@@ -141,4 +141,134 @@ Deno.test("SDK files get built-ins that load on first use; other files get them 
     assert.ok(!({} instanceof ReadStream));
     stream.destroy();
   });
+});
+
+Deno.test("a stand-in function is the real one in what a program can look at", async () => {
+  const client = createRequire(import.meta.resolve("@aws-sdk/client-sso"));
+  const other = createRequire(import.meta.resolve("@aws-sdk/client-sts"));
+  const sdkFile = other;
+  const ownFile = createRequire(import.meta.url);
+  // deno-lint-ignore no-explicit-any
+  let Sha256: any = class {};
+  let createHash: (algorithm: string) => { update(s: string): { digest(e: string): string } } =
+    () => {
+      throw new Error("not loaded");
+    };
+  await withDeferredModules("@aws-sdk/client-sso", () => {
+    ({ Sha256 } = client("@smithy/core/checksum"));
+    ({ createHash } = sdkFile("node:crypto"));
+    return Promise.resolve();
+  });
+  const real = other("@smithy/core/checksum").Sha256;
+  assert.notEqual(Sha256, real);
+
+  // Its name, properties and their descriptors are the real one's.
+  assert.equal(Sha256.name, real.name);
+  assert.equal(Object.getOwnPropertyDescriptor(Sha256, "name")?.value, real.name);
+  assert.equal(Object.getOwnPropertyDescriptor(Sha256, "prototype")?.value, real.prototype);
+  assert.deepEqual(Reflect.ownKeys(Sha256), Reflect.ownKeys(real));
+  assert.equal(Object.getPrototypeOf(Sha256), Object.getPrototypeOf(real));
+
+  // A class built on it after the load is built on the real one; its statics see the subclass.
+  Object.defineProperty(real, "self", {
+    get(this: unknown) {
+      return this;
+    },
+    configurable: true,
+  });
+  try {
+    class Sub extends Sha256 {}
+    assert.ok(new Sub() instanceof real);
+    assert.equal((Sub as unknown as { self: unknown }).self, Sub);
+    assert.equal(Sha256.self, real);
+  } finally {
+    delete (real as unknown as { self?: unknown }).self;
+  }
+
+  // Freezing it fails at once (it could no longer pass on what the real one holds); it still works.
+  assert.throws(() => Object.freeze(Sha256), TypeError);
+  assert.ok(new Sha256() instanceof real);
+
+  // The SDK file keeps the function it first used, as it would have kept it from `require`.
+  const expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  assert.equal(createHash("sha256").update("abc").digest("hex"), expected);
+  const crypto = ownFile("node:crypto");
+  const original = crypto.createHash;
+  crypto.createHash = () => {
+    throw new Error("a program's stub");
+  };
+  try {
+    assert.equal(createHash("sha256").update("abc").digest("hex"), expected);
+  } finally {
+    crypto.createHash = original;
+  }
+});
+
+Deno.test("a module stand-in passes on what is defined on it or deleted from it", async () => {
+  const sdkFile = createRequire(import.meta.resolve("@aws-sdk/client-sts"));
+  const ownFile = createRequire(import.meta.url);
+  let crypto: Record<string, unknown> = {};
+  await withDeferredModules("@aws-sdk/client-sso", () => {
+    crypto = sdkFile("node:crypto");
+    return Promise.resolve();
+  });
+  const real = ownFile("node:crypto");
+  Object.defineProperty(crypto, "awsSsoTest", { value: 1, configurable: true, enumerable: true });
+  assert.equal(real.awsSsoTest, 1);
+  assert.equal(crypto.awsSsoTest, 1);
+  assert.ok(Object.keys(crypto).includes("awsSsoTest"));
+  assert.ok(delete crypto.awsSsoTest);
+  assert.equal(real.awsSsoTest, undefined);
+  // One of the functions it stands in for, replaced: the new one is what it hands out.
+  const createHash = real.createHash;
+  const replacement = (...args: unknown[]) => createHash(...args);
+  crypto.createHash = replacement;
+  try {
+    assert.equal(real.createHash, replacement);
+    assert.equal(crypto.createHash, replacement);
+  } finally {
+    real.createHash = createHash;
+  }
+  assert.throws(() => Object.freeze(crypto), TypeError);
+  assert.equal(Object.getPrototypeOf(crypto), Object.getPrototypeOf(real));
+});
+
+Deno.test("a hook set on top of aws-sso's is kept, and aws-sso's is not stacked again", async () => {
+  const original = loader._load;
+  const sdkFile = createRequire(import.meta.resolve("@aws-sdk/client-sts"));
+  const ownFile = createRequire(import.meta.url);
+  // The program's hook, set during a load, records what each require got.
+  const got: unknown[] = [];
+  let below: Load = original;
+  const programHook: Load = function (request, parent, isMain) {
+    const result = below.call(this, request, parent, isMain);
+    if (request === "node:zlib") got.push(result);
+    return result;
+  };
+  try {
+    await withDeferredModules("@aws-sdk/client-sso", () => {
+      below = loader._load;
+      loader._load = programHook;
+      return Promise.resolve();
+    });
+    assert.equal(loader._load, programHook);
+
+    // The next load uses aws-sso's hook under the program's: one layer, not two.
+    await withDeferredModules("@aws-sdk/client-sso", () => {
+      assert.equal(loader._load, programHook);
+      const zlib = sdkFile("node:zlib");
+      // The stand-in's first use loads the real module, through the program's hook.
+      assert.equal(zlib.gunzipSync(zlib.gzipSync("abc")).toString(), "abc");
+      return Promise.resolve();
+    });
+    assert.equal(loader._load, programHook);
+    // It saw the one require, answered by aws-sso's hook below it; nothing answered it twice.
+    assert.equal(got.length, 1);
+    assert.notEqual(got[0], ownFile("node:zlib"));
+  } finally {
+    loader._load = below;
+  }
+  // With the program's hook gone, the next load takes aws-sso's away again.
+  await withDeferredModules("@aws-sdk/client-sso", () => Promise.resolve());
+  assert.equal(loader._load, original);
 });
