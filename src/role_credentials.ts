@@ -19,17 +19,3 @@ export interface RoleCredentials {
   /** The permission set (portal role) name, when known. */
   roleName?: string;
 }
-
-/** Formats epoch milliseconds as `YYYY-MM-DDTHH:MM:SSZ` (no fraction), as the AWS CLI writes times. */
-export function isoSeconds(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace(".000Z", "Z");
-}
-
-/**
- * Formats epoch milliseconds as `YYYY-MM-DDTHH:MM:SS+00:00`, as the AWS CLI's
- * `export-credentials` and the Python tool print an expiration (Python's `isoformat()`; its
- * `fromisoformat()` before 3.11 refuses `Z`).
- */
-export function isoOffset(epochMs: number): string {
-  return isoSeconds(epochMs).replace(/Z$/, "+00:00");
-}

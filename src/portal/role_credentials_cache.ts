@@ -8,11 +8,11 @@
 import { join } from "../path.ts";
 import { homeDir } from "../config/home_dir.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";
-import { isoSeconds, type RoleCredentials } from "../role_credentials.ts";
+import { isoSeconds, parseAwsTime } from "../aws_time.ts";
+import type { RoleCredentials } from "../role_credentials.ts";
 import type { Runtime } from "../runtime.ts";
 import { pythonJsonDumps } from "../token/python_json.ts";
 import { sha1Hex } from "../token/sha1_hex.ts";
-import { parseAwsTime } from "../token/sso_token.ts";
 import type { RoleRef } from "./get_role_credentials.ts";
 
 /** Cached credentials are reused until this close to expiry (the AWS CLI's window). */

@@ -7,7 +7,8 @@
  */
 
 import { profileSectionName } from "../config/aws_files.ts";
-import { isoSeconds, type RoleCredentials } from "../role_credentials.ts";
+import { isoSeconds } from "../aws_time.ts";
+import type { RoleCredentials } from "../role_credentials.ts";
 
 /**
  * The key that records when the credentials stop working. No AWS SDK reads an expiration from the

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { isoOffset, type RoleCredentials } from "../role_credentials.ts";
+import { isoOffset } from "../aws_time.ts";
+import type { RoleCredentials } from "../role_credentials.ts";
 
 /** The output formats of {@linkcode renderEnv}. */
 export type EnvFormat = "sh" | "fish" | "powershell" | "cmd" | "dotenv";

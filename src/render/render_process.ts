@@ -5,7 +5,8 @@
  * @module
  */
 
-import { isoOffset, type RoleCredentials } from "../role_credentials.ts";
+import { isoOffset } from "../aws_time.ts";
+import type { RoleCredentials } from "../role_credentials.ts";
 
 /**
  * The JSON object a `credential_process` prints, on one line, followed by `\n`:

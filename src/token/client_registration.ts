@@ -4,9 +4,8 @@
  * @module
  */
 
-import { isoSeconds } from "../role_credentials.ts";
+import { isoSeconds, parseAwsTime } from "../aws_time.ts";
 import { type JsonValue, pythonJsonDumps } from "./python_json.ts";
-import { parseAwsTime } from "./sso_token.ts";
 
 /** A registered OIDC client. `expiresAt` in epoch milliseconds. */
 export interface ClientRegistration {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isoSeconds } from "../role_credentials.ts";
+import { isoSeconds, parseAwsTime } from "../aws_time.ts";
 import { type JsonValue, pythonJsonDumps } from "./python_json.ts";
 
 /** A registration or token this close to expiry is not used (botocore's `_EXPIRY_WINDOW`). */
@@ -29,34 +29,6 @@ export interface SsoToken {
   registrationExpiresAt?: number;
   /** Secret. */
   refreshToken?: string;
-}
-
-/**
- * Parses the time formats AWS tools write: `2026-11-25T19:00:00Z`, `…+00:00`, fractional
- * seconds, and the old `2019-11-14T04:05:45UTC`.
- *
- * @param text the time
- * @returns epoch milliseconds, or `null` when it is not such a time
- * @example
- * ```ts
- * import { parseAwsTime } from "./sso_token.ts";
- * import assert from "node:assert/strict";
- * assert.equal(parseAwsTime("2019-11-14T04:05:45UTC"), Date.UTC(2019, 10, 14, 4, 5, 45));
- * ```
- */
-export function parseAwsTime(text: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|UTC|[+-]\d{2}:?\d{2})$/i
-    .exec(text.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, frac, zone] = m as unknown as string[];
-  let ms = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) +
-    (frac ? Math.floor(Number(frac) * 1000) : 0);
-  if (zone && /^[+-]/.test(zone)) {
-    const digits = zone.replace(":", "");
-    const offset = (+digits.slice(1, 3) * 60 + +digits.slice(3, 5)) * 60_000;
-    ms -= zone.startsWith("+") ? offset : -offset;
-  }
-  return Number.isFinite(ms) ? ms : null;
 }
 
 function optionalString(o: Record<string, unknown>, key: string): string | undefined {

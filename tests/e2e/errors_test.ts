@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
+import { runFlags } from "../../src/cli/permissions.ts";
 import { cliArgs, cliEnv, runCli, writeSsoConfig } from "./_cli.ts";
 import {
   assertCleanFailure,
@@ -228,4 +229,19 @@ Deno.test({
       aws,
     );
   },
+});
+
+Deno.test("aws-sso still reports an error in one line when it cannot load its error report", async () => {
+  // The error report loads only on failure (the hot path does without it). Run from local files
+  // with permission flags that leave out aws-sso's own folder (the flags of a jsr: run), it cannot
+  // load: the failure is still one line, without a stack trace.
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, "https://example.awsapps.com/start");
+  const env = cliEnv({ home: tmp.path });
+  const flags = runFlags((n) => env[n], Deno.build.os, {
+    sourceRoot: "https://jsr.io/@ssokit/aws-sso/0.1.0/",
+  });
+  const result = await runCli(["-p", "nope", "-r", ROLE_ARN, "-ext"], { home: tmp.path, flags });
+  assertCleanFailure(result, 1, /^aws-sso: failed \(PROFILE_NOT_FOUND\), and its error report /);
+  assert.match(result.stderr, /report_error\.ts/);
 });

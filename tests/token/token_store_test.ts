@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { SsoProfile } from "../../src/config/resolve_sso_profile.ts";
 import { registrationCachePath, tokenCachePath } from "../../src/token/cache_paths.ts";
-import { parseAwsTime } from "../../src/token/sso_token.ts";
+import { parseAwsTime } from "../../src/aws_time.ts";
 import { readToken, writeToken } from "../../src/token/token_store.ts";
 import { testRuntime, withTmpDir } from "../helpers.ts";
 import { corpProfile, legacyProfile, sha1, zulu } from "./_fixtures.ts";
