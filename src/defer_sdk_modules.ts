@@ -7,13 +7,14 @@
  * - `@smithy/core/checksum`, and with it `node:zlib`, for the default SHA-256 of signing and
  *   checksums (the portal and OIDC calls are neither signed nor checksummed);
  * - `node:crypto`, `node:fs` and `node:fs/promises`, which the SDK's files take functions from
- *   as they load, for hashing, file bodies and config files.
+ *   as they load, for hashing, file bodies and config files;
+ * - `@smithy/signature-v4` and `@aws-sdk/xml-builder`, for SigV4 signing and XML protocols.
  *
  * About 12 ms of each portal or OIDC call's start for the first, 7–12 ms more for the others
- * (same-machine comparisons of the cold `credential_process` call). While a client loads, those
- * `require`s get stand-ins instead: the client's own files for the two packages, and any SDK file
- * (`@smithy/*`, `@aws-sdk/*`, `@aws/*`) for the built-ins, including SDK files that a program of
- * its own loads meanwhile. A stand-in for a function or class takes the real one, once, when it is
+ * (same-machine comparisons of the cold `credential_process` call; the last two about 1 ms,
+ * measured inside the process). While a client loads, those `require`s get stand-ins instead: the
+ * client's own files for the first two, and any SDK file (`@smithy/*`, `@aws-sdk/*`, `@aws/*`) for
+ * the others, including SDK files that a program of its own loads meanwhile. A stand-in for a function or class takes the real one, once, when it is
  * first called, constructed or looked into, and is the real one from then on in every use: what
  * it returns and throws, `instanceof`, subclasses, its properties and their descriptors (freezing
  * it fails). A stand-in for a module loads it when anything else is read from it, when its keys
@@ -43,16 +44,19 @@ const CLIENT_STAND_INS = new Map<string, StandIn>([
 ]);
 
 /**
- * The SDK files' `require` of these built-ins gets stand-ins whose named functions (and classes)
- * load the module when first used. The names are the ones the SDK takes as it loads; any other
- * name loads the module at once.
+ * Any SDK file's `require` of these gets stand-ins whose named functions (and classes) load the
+ * module when first used. The names are the ones the SDK takes as it loads; any other name loads
+ * the module at once.
  */
-const BUILT_IN_STAND_INS = new Map<string, StandIn>(
+const SDK_STAND_INS = new Map<string, StandIn>(
   [
     ["node:crypto", ["createHash", "createHmac", "getRandomValues"]],
     ["node:fs", ["ReadStream", "createReadStream", "fstatSync", "lstatSync"]],
     ["node:fs/promises", ["readFile"]],
     ["node:zlib", []],
+    // SigV4 signing (the portal and OIDC calls are not signed) and the XML protocols.
+    ["@smithy/signature-v4", ["SignatureV4"]],
+    ["@aws-sdk/xml-builder", ["XmlNode", "XmlText", "parseXML"]],
   ].map((
     [name, functions],
   ) => [name as string, (load) => lazyExports(load, functions as string[])]),
@@ -115,8 +119,8 @@ function stop(client: string): void {
 /** The stand-in a `require` of `request` from `parent` gets, if any. */
 function standInFor(request: string, parent: unknown): StandIn | undefined {
   const clientStandIn = CLIENT_STAND_INS.get(request);
-  const builtInStandIn = BUILT_IN_STAND_INS.get(request);
-  if (!clientStandIn && !builtInStandIn) return undefined;
+  const sdkStandIn = SDK_STAND_INS.get(request);
+  if (!clientStandIn && !sdkStandIn) return undefined;
   const file = (parent as { filename?: unknown } | null)?.filename;
   if (typeof file !== "string") return undefined;
   const path = file.replaceAll("\\", "/");
@@ -126,7 +130,7 @@ function standInFor(request: string, parent: unknown): StandIn | undefined {
     }
     return undefined;
   }
-  return /\/@(smithy|aws-sdk|aws)\//.test(path) ? builtInStandIn : undefined;
+  return /\/@(smithy|aws-sdk|aws)\//.test(path) ? sdkStandIn : undefined;
 }
 
 /**

@@ -40,6 +40,7 @@ Deno.test("a program's own SDK clients work after aws-sso loaded its clients", a
   assert.equal(aws.counters.getRoleCredentials, 1);
   assert.equal(loaded(), undefined, "aws-sso loaded node-http-handler");
   assert.ok(!realLoads.includes("node:crypto"), "aws-sso loaded node:crypto");
+  assert.ok(!realLoads.includes("@smithy/signature-v4"), "aws-sso loaded the SigV4 signer");
 
   // The SDK files aws-sso loaded hash (serde's Hash, with a key: an HMAC) with the node:crypto they
   // were handed, which loads now.
@@ -84,6 +85,8 @@ Deno.test("a program's own SDK clients work after aws-sso loaded its clients", a
   const identity = await sts.send(new GetCallerIdentityCommand({}));
   assert.equal(identity.Account, "111111111111");
   assert.equal(aws.counters.getCallerIdentity, 1);
+  // The program's STS client loaded the SigV4 signer (so the recorder sees such loads).
+  assert.ok(realLoads.includes("@smithy/signature-v4"));
   sts.destroy();
 
   // And whoever requires the package gets the real one.

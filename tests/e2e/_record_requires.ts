@@ -13,6 +13,8 @@ const WATCHED = new Set([
   "node:fs",
   "node:fs/promises",
   "node:zlib",
+  "@smithy/signature-v4",
+  "@aws-sdk/xml-builder",
 ]);
 
 type Load = (this: unknown, request: string, parent: unknown, isMain: boolean) => unknown;

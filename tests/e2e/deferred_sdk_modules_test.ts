@@ -17,8 +17,10 @@ import { issueSession } from "./_session.ts";
 const ARGS = ["-p", "corp", "-r", "arn:aws:iam::111111111111:role/ReadOnly", "-ext"];
 const RECORDER = join(import.meta.dirname!, "_record_requires.ts");
 const ALL = [
+  "@aws-sdk/xml-builder",
   "@smithy/core/checksum",
   "@smithy/node-http-handler",
+  "@smithy/signature-v4",
   "node:crypto",
   "node:fs",
   "node:fs/promises",
