@@ -21,6 +21,7 @@ import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { type Flags, parseFlags } from "./parse_flags.ts";
 // Loaded with the rest, never on failure: a `jsr:` run that cannot reach jsr.io then would lose
 // the error it has to report.
+import { reportError } from "./report_error.ts";
 import { selfCommand, shellQuote } from "../command_line.ts";
 
 /**
@@ -44,31 +45,8 @@ export async function main(args: string[], runtime: Runtime): Promise<number> {
     }
     return await run(flags, runtime);
   } catch (err) {
-    const debug = flags?.debug ?? args.includes("--debug");
-    // Loaded only on failure: the hot path does without it.
-    return await import("./report_error.ts").then(
-      ({ reportError }) => reportError(runtime, err, debug),
-      (loadError) => reportUnloaded(runtime, err, loadError),
-    );
+    return reportError(runtime, err, flags?.debug ?? args.includes("--debug"));
   }
-}
-
-/**
- * Says in one line what failed when the error report itself cannot be loaded (aws-sso's own files
- * outside the permission flags): only the error's code or kind, since its message is shown only
- * once the report has made it safe to print.
- */
-function reportUnloaded(runtime: Runtime, err: unknown, loadError: unknown): number {
-  const what = err instanceof SsoError ? err.code : err instanceof Error ? err.name : "error";
-  const why = String(loadError instanceof Error ? loadError.message : loadError).split("\n")[0];
-  const line = `failed (${what}), and its error report could not load: ${why}`;
-  // deno-lint-ignore no-control-regex
-  const safe = line.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-  runtime.stderr.write(
-    `aws-sso: ${safe}\nhint: run it with the permission flags in the README ` +
-      `(or the credential_process line -d writes)\n`,
-  );
-  return 1;
 }
 
 function tokenOptions(flags: Flags, profileName: string, runtime: Runtime): GetSsoTokenOptions {
