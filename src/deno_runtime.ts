@@ -314,6 +314,7 @@ export interface DenoRuntimeOptions {
  * @returns a {@linkcode Runtime} over Deno's APIs
  */
 export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
+  let host: string | undefined;
   return {
     fs: denoFileSystem,
     env: envGetter,
@@ -345,7 +346,11 @@ export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
       standalone: Deno.build.standalone ?? false,
     },
     pid: Deno.pid,
-    hostname: hostname(),
+    // Worked out when a lock first needs it: a cached credential_process call never does, and
+    // the first permission query costs it about half a millisecond.
+    get hostname() {
+      return host ??= hostname();
+    },
     os: Deno.build.os,
     stdout: sink(Deno.stdout, "standard output"),
     stderr: sink(Deno.stderr, "standard error"),

@@ -115,3 +115,29 @@ Deno.test("fs.readTextFile() strict names the line and byte of the first that is
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("hostname is the host's name, read when asked for; without the permission it is empty", async () => {
+  const runtime = denoRuntime();
+  assert.equal(runtime.hostname, Deno.hostname());
+  // A runtime spread into another (how programs replace parts of it) keeps it.
+  assert.equal({ ...runtime, pid: 1 }.hostname, Deno.hostname());
+
+  // Without --allow-sys=hostname: no prompt, an empty name.
+  const script = `import { denoRuntime } from ${
+    JSON.stringify(import.meta.resolve("../src/deno_runtime.ts"))
+  };
+const r = denoRuntime();
+console.log(JSON.stringify(r.hostname));`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-read", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = out.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(script));
+  await writer.close();
+  const result = await out.output();
+  assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));
+  assert.equal(new TextDecoder().decode(result.stdout).trim(), '""');
+});
