@@ -314,7 +314,6 @@ export interface DenoRuntimeOptions {
  * @returns a {@linkcode Runtime} over Deno's APIs
  */
 export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
-  let host: string | undefined;
   return {
     fs: denoFileSystem,
     env: envGetter,
@@ -346,11 +345,7 @@ export function denoRuntime(options: DenoRuntimeOptions = {}): Runtime {
       standalone: Deno.build.standalone ?? false,
     },
     pid: Deno.pid,
-    // Worked out when a lock first needs it: a cached credential_process call never does, and
-    // the first permission query costs it about half a millisecond.
-    get hostname() {
-      return host ??= hostname();
-    },
+    hostname: hostname(),
     os: Deno.build.os,
     stdout: sink(Deno.stdout, "standard output"),
     stderr: sink(Deno.stderr, "standard error"),

@@ -116,7 +116,7 @@ Deno.test("fs.readTextFile() strict names the line and byte of the first that is
   }
 });
 
-Deno.test("hostname is the host's name, read when asked for; without the permission it is empty", async () => {
+Deno.test("hostname is the host's name; without the permission it is empty, with no prompt", async () => {
   const runtime = denoRuntime();
   assert.equal(runtime.hostname, Deno.hostname());
   // A runtime spread into another (how programs replace parts of it) keeps it.
