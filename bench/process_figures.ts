@@ -2,8 +2,8 @@
  * Whole-process figures for `deno task bench`, side by side in one run, medians of several runs:
  * the runtime's floor, the credential_process hot path (cached credentials), the cold path (valid
  * token, no cached credentials, against the fake on loopback) and its budget (a process that
- * loads the SDK's SSO client and makes one call through it), the AWS CLI's
- * `export-credentials` as a reference, and discovery of 1,000 accounts × 3 roles under a
+ * loads the SDK's SSO client and makes one call through it), 20 cold-path calls at once, the AWS
+ * CLI's `export-credentials` as a reference, and discovery of 1,000 accounts × 3 roles under a
  * 20-calls-a-second limit with 30% throttling.
  *
  * Options: `--runs N` (default 40; the AWS CLI's reference line takes at most 15),
@@ -143,6 +143,30 @@ function row(name: string, r: Figures) {
       }], Math.min(RUNS, 15)) as [Figures];
       row("reference: aws configure export-credentials (CLI 2.9.19)", ref);
     }
+
+    // Many at once, as SDKs start them (a Terraform run, a parallel test suite): one of them asks
+    // the portal, the others wait for its lock and then read what it cached.
+    const PARALLEL = 20;
+    const burst: number[] = [];
+    const portalCalls: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      await clearCache();
+      const before = aws.counters.getRoleCredentials;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: PARALLEL }, () => runOnce({ name: "burst", args: ext, env })),
+      );
+      if (i >= 2) {
+        burst.push(performance.now() - t0);
+        portalCalls.push(aws.counters.getRoleCredentials - before);
+      }
+    }
+    console.log(
+      `${`${PARALLEL} at once, valid token, no cached credentials: all done`.padEnd(58)} median ` +
+        `${median(burst).toFixed(1).padStart(7)} ms  (min ${Math.min(...burst).toFixed(1)}, max ` +
+        `${Math.max(...burst).toFixed(1)}, ${burst.length} runs); portal calls per run: ` +
+        portalCalls.join(", "),
+    );
     console.log();
     const ratio = hot.median / floor.median;
     // The same, round by round (each hot run against the floor run just before it): less
