@@ -72,12 +72,11 @@ async function timeTogether(cases: Case[], runs = RUNS): Promise<Figures[]> {
       if (i >= 2) ms[k]!.push(dt);
     }
   }
-  return ms.map((xs) => ({
-    median: median(xs),
-    min: Math.min(...xs),
-    max: Math.max(...xs),
-    runs: xs,
-  }));
+  return ms.map(figuresOf);
+}
+
+function figuresOf(runs: number[]): Figures {
+  return { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs };
 }
 
 const rows: [string, Figures][] = [];
@@ -161,12 +160,8 @@ function row(name: string, r: Figures) {
         portalCalls.push(aws.counters.getRoleCredentials - before);
       }
     }
-    console.log(
-      `${`${PARALLEL} at once, valid token, no cached credentials: all done`.padEnd(58)} median ` +
-        `${median(burst).toFixed(1).padStart(7)} ms  (min ${Math.min(...burst).toFixed(1)}, max ` +
-        `${Math.max(...burst).toFixed(1)}, ${burst.length} runs); portal calls per run: ` +
-        portalCalls.join(", "),
-    );
+    row(`${PARALLEL} at once, valid token, no cached credentials: all done`, figuresOf(burst));
+    console.log(`${"".padEnd(58)} portal calls per run: ${portalCalls.join(", ")}`);
     console.log();
     const ratio = hot.median / floor.median;
     // The same, round by round (each hot run against the floor run just before it): less

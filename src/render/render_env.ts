@@ -31,9 +31,9 @@ export interface RenderEnvOptions {
 
 /**
  * Lines that set `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`,
- * `AWS_CREDENTIAL_EXPIRATION` (`YYYY-MM-DDTHH:MM:SS+00:00`, as the AWS CLI prints it) and, with `region`, `AWS_REGION` and
- * `AWS_DEFAULT_REGION`, in that order (that of `aws configure export-credentials`), each ending in
- * `\n`.
+ * `AWS_CREDENTIAL_EXPIRATION` (`YYYY-MM-DDTHH:MM:SS+00:00`, as the AWS CLI prints it) and, with
+ * `region`, `AWS_REGION` and `AWS_DEFAULT_REGION`, in that order (that of
+ * `aws configure export-credentials`), each ending in `\n`.
  *
  * Every value is quoted so that the shell reads it back byte for byte, whatever it holds:
  * - `sh`: single quotes; `'` is written `'\''`. Nothing inside single quotes is special, not even

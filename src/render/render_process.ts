@@ -14,8 +14,9 @@ import type { RoleCredentials } from "../role_credentials.ts";
  *
  * `Version` is the integer 1 (botocore and the JS SDK both refuse anything else, including the
  * string `"1"`). `Expiration` is UTC as `+00:00` with no fraction, as the AWS CLI's
- * `export-credentials` and the Python tool print it; botocore (dateutil) and the JS SDK (`new Date`) both parse it, re-run the process before
- * it, and the JS SDK refuses credentials already past it. `AccountId` is left out when empty;
+ * `export-credentials` and the Python tool print it; botocore (dateutil) and the JS SDK
+ * (`new Date`) both parse it, re-run the process before it, and the JS SDK refuses credentials
+ * already past it. `AccountId` is left out when empty;
  * readers that predate it ignore it.
  *
  * @param creds the role credentials
