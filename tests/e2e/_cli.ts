@@ -35,13 +35,24 @@ export interface RunCliOptions {
   denoOptions?: string[];
 }
 
+/**
+ * What Deno itself reads to trust the machine's TLS (a CA that a proxy signs with), for the
+ * packages a run without a lockfile resolves from the npm registry. aws-sso reads none of them.
+ */
+const DENO_TLS_VARIABLES = ["DENO_CERT", "DENO_TLS_CA_STORE", "NODE_EXTRA_CA_CERTS"];
+
 /** The environment a CLI run sees. */
 export function cliEnv(options: RunCliOptions): Record<string, string> {
+  const tls = DENO_TLS_VARIABLES.flatMap((name) => {
+    const value = Deno.env.get(name);
+    return value === undefined ? [] : [[name, value] as const];
+  });
   return {
     HOME: options.home,
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     DENO_DIR: Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
     NO_COLOR: "1",
+    ...Object.fromEntries(tls),
     ...options.env,
   };
 }
