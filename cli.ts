@@ -10,9 +10,46 @@
  * @module
  */
 
-import { main } from "./src/cli/main.ts";
 import { denoRuntime } from "./src/deno_runtime.ts";
+import { errorReason } from "./src/errors.ts";
+import type { Runtime } from "./src/runtime.ts";
+// The credential_process hot path as one module (`deno task build`): a call answered from the
+// cache loads nothing more.
+// @ts-types="./src/cli/answer_from_cache.ts"
+import { answerFromCache } from "./src/cli/answer_from_cache.bundle.js";
+
+/**
+ * `main()`, or `undefined` once it has said in one line why it cannot be loaded: a `jsr:` run
+ * fetches the rest of aws-sso on its first call that cached credentials do not answer.
+ */
+async function loadMain(
+  runtime: Runtime,
+): Promise<typeof import("./src/cli/main.ts").main | undefined> {
+  try {
+    return (await import("./src/cli/main.ts")).main;
+  } catch (err) {
+    runtime.stderr.write(
+      `aws-sso: Cannot load the rest of aws-sso: ${errorReason(err).split("\n")[0]}\n` +
+        "hint: it is loaded on the first call that cached credentials do not answer; " +
+        "run again where its source (jsr.io for a jsr: run) can be reached\n",
+    );
+    if (Deno.args.includes("--debug")) runtime.stderr.write(`${(err as Error).stack}\n`);
+    return undefined;
+  }
+}
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args, denoRuntime({ releaseLocksOnInterrupt: true }));
+  const runtime = denoRuntime({ releaseLocksOnInterrupt: true });
+  const answer = await answerFromCache(Deno.args, runtime);
+  if (answer === undefined) {
+    const main = await loadMain(runtime);
+    Deno.exitCode = main ? await main(Deno.args, runtime) : 1;
+  } else {
+    try {
+      runtime.stdout.write(answer);
+    } catch (err) {
+      const { reportError } = await import("./src/cli/report_error.ts");
+      Deno.exitCode = reportError(runtime, err, Deno.args.includes("--debug"));
+    }
+  }
 }

@@ -13,12 +13,12 @@ import type { SsoProfile } from "../config/resolve_sso_profile.ts";
 import { SsoError } from "../errors.ts";
 import { cachedRoleCredentials } from "../portal/cached_role_credentials.ts";
 import type { RoleRef } from "../portal/get_role_credentials.ts";
-import { parseRoleArn } from "../portal/role_arn.ts";
 import { renderProcess } from "../render/render_process.ts";
 import { isoSeconds } from "../aws_time.ts";
 import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
-import { type Flags, parseFlags } from "./parse_flags.ts";
+import { type Flags, parseFlags, profileNameOf } from "./parse_flags.ts";
+import { profileRole, roleFromFlags } from "./role_from_flags.ts";
 // Loaded with the rest, never on failure: a `jsr:` run that cannot reach jsr.io then would lose
 // the error it has to report.
 import { reportError } from "./report_error.ts";
@@ -64,26 +64,6 @@ function tokenOptions(flags: Flags, profileName: string, runtime: Runtime): GetS
   };
 }
 
-function roleFromFlags(flags: Flags): RoleRef | undefined {
-  if (flags.roleArn !== undefined) {
-    try {
-      const { accountId, roleName } = parseRoleArn(flags.roleArn);
-      return { accountId, roleName };
-    } catch (err) {
-      throw new SsoError("USAGE", (err as Error).message, {
-        hint: "use arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME, or --account ID --role NAME",
-      });
-    }
-  }
-  if (flags.account !== undefined && flags.role !== undefined) {
-    if (!/^\d{12}$/.test(flags.account)) {
-      throw new SsoError("USAGE", `Invalid account id "${flags.account}": expected 12 digits`);
-    }
-    return { accountId: flags.account, roleName: flags.role };
-  }
-  return undefined;
-}
-
 /** Fails before any network call on a `--write-profile` name no credentials file can hold. */
 function checkWriteProfile(name: string): void {
   try {
@@ -96,7 +76,7 @@ function checkWriteProfile(name: string): void {
 }
 
 async function run(flags: Flags, runtime: Runtime): Promise<number> {
-  const profileName = flags.profile ?? runtime.env("AWS_PROFILE") ?? "default";
+  const profileName = profileNameOf(flags, runtime.env);
   const profile = await loadSsoProfile(runtime, profileName);
   const options = tokenOptions(flags, profileName, runtime);
   if (flags.logout) {
@@ -185,9 +165,8 @@ async function run(flags: Flags, runtime: Runtime): Promise<number> {
 function roleOfProfile(flags: Flags, runtime: Runtime, profile: SsoProfile): RoleRef | undefined {
   const canChoose = !flags.external && runtime.terminal.isTerminal && runtime.stderr.isTerminal;
   if (canChoose) return undefined;
-  if (profile.accountId !== undefined && profile.roleName !== undefined) {
-    return { accountId: profile.accountId, roleName: profile.roleName };
-  }
+  const own = profileRole(profile);
+  if (own) return own;
   if (flags.external) {
     throw new SsoError("USAGE", "-ext needs a role", {
       hint: "add -r ROLE_ARN (or --account ID --role NAME), or set sso_account_id and " +

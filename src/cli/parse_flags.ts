@@ -222,3 +222,8 @@ export function parseFlags(args: string[]): Flags {
   }
   return flags;
 }
+
+/** The profile a command names: `-p`, else `AWS_PROFILE`, else `default` (as the AWS CLI). */
+export function profileNameOf(flags: Flags, env: (name: string) => string | undefined): string {
+  return flags.profile ?? env("AWS_PROFILE") ?? "default";
+}

@@ -58,7 +58,7 @@ export function roleCachePath(
  * @returns the credentials, or `null`
  */
 export async function readCachedRoleCredentials(
-  runtime: Runtime,
+  runtime: Pick<Runtime, "fs" | "env" | "now">,
   profile: SsoProfile,
   role: RoleRef,
   windowMs: number = CREDENTIALS_EXPIRY_WINDOW_MS,

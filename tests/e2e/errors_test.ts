@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startFakeAws } from "../../testing/mod.ts";
 import { withTmpDir } from "../helpers.ts";
 import { runFlags } from "../../src/cli/permissions.ts";
-import { cliArgs, cliEnv, runCli, writeSsoConfig } from "./_cli.ts";
+import { cliArgs, cliEnv, ROOT, runCli, writeSsoConfig } from "./_cli.ts";
 import {
   assertCleanFailure,
   assertNoSecret,
@@ -232,9 +232,32 @@ Deno.test({
 });
 
 Deno.test("aws-sso reports an error without loading anything more (a jsr: run gone offline)", async () => {
-  // The error report is loaded with the rest: a failure (a network that is down) must not depend
-  // on loading more code (from jsr.io). Run from local files with permission flags that leave out
-  // aws-sso's own folder (the flags of a jsr: run), no module can be loaded once it has started.
+  // The error report is loaded with main(): a failure (a network that is down) must not depend
+  // on loading more code (from jsr.io). Once main() is loaded, the runner takes back the read
+  // access to aws-sso's folder (lazy dynamic imports then need it), so no module can be loaded.
+  await using tmp = await withTmpDir();
+  await writeSsoConfig(tmp.path, "https://example.awsapps.com/start");
+  const env = cliEnv({ home: tmp.path });
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...runFlags((n) => env[n], Deno.build.os),
+      join(ROOT, "tests", "e2e", "_main_then_offline.ts"),
+      ...["-p", "nope", "-r", ROLE_ARN, "-ext"],
+    ],
+    env,
+    clearEnv: true,
+    cwd: tmp.path,
+    stdin: "null",
+  }).output();
+  const dec = new TextDecoder();
+  const result = { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  assertCleanFailure(result, 1, /^aws-sso: Profile "nope" not found in /);
+});
+
+Deno.test("aws-sso says in one line that it cannot load the rest of its code (a jsr: run offline)", async () => {
+  // A call the cache cannot answer loads main() then: run from local files with permission flags
+  // that leave out aws-sso's own folder (the flags of a jsr: run), that load fails.
   await using tmp = await withTmpDir();
   await writeSsoConfig(tmp.path, "https://example.awsapps.com/start");
   const env = cliEnv({ home: tmp.path });
@@ -242,5 +265,5 @@ Deno.test("aws-sso reports an error without loading anything more (a jsr: run go
     sourceRoot: "https://jsr.io/@ssokit/aws-sso/0.1.0/",
   });
   const result = await runCli(["-p", "nope", "-r", ROLE_ARN, "-ext"], { home: tmp.path, flags });
-  assertCleanFailure(result, 1, /^aws-sso: Profile "nope" not found in /);
+  assertCleanFailure(result, 1, /^aws-sso: Cannot load the rest of aws-sso: .*main\.ts/);
 });

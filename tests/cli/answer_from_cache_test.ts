@@ -1,0 +1,131 @@
+/**
+ * The hot path on its own (`answerFromCache`, run by `cli.ts` before `main()`): it answers exactly
+ * as `main()` would, from the cache and without the portal, or leaves the command to `main()`;
+ * it writes nothing; and its committed one-file build is made from the current sources and acts
+ * as they do.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { answerFromCache } from "../../src/cli/answer_from_cache.ts";
+// @ts-types="../../src/cli/answer_from_cache.ts"
+import { answerFromCache as answerFromBundle } from "../../src/cli/answer_from_cache.bundle.js";
+import { main } from "../../src/cli/main.ts";
+import { loadSsoProfile } from "../../src/config/load_sso_profile.ts";
+import { roleCachePath } from "../../src/portal/role_credentials_cache.ts";
+import { startFakeAws } from "../../testing/mod.ts";
+import { BUNDLE, bundledSources, recordedHash, sourcesHash } from "../../scripts/build.ts";
+import { ROLE_ARN } from "../e2e/_fixtures.ts";
+import { issueSession } from "../e2e/_session.ts";
+import { writeSsoConfig } from "../e2e/_cli.ts";
+import { snapshot, testRuntime, withTmpDir } from "../helpers.ts";
+
+const CORP = ["-p", "corp", "-r", ROLE_ARN, "-ext"];
+
+/** Command lines, and whether each is answered when the role's credentials are cached. */
+const CASES: [string[], boolean, Record<string, string>?][] = [
+  [CORP, true],
+  [["-p", "corp", "--account", "111111111111", "--role", "ReadOnly", "-ext"], true],
+  [["-p", "legacy", "-ext"], true], // the profile's own role
+  [["-r", ROLE_ARN, "-ext"], true, { AWS_PROFILE: "corp" }],
+  [["--ext", "--prof", "corp", "--role", ROLE_ARN], true], // the Python tool's spellings
+  [[...CORP, "--no-login", "--debug"], true],
+  [[...CORP, "--login"], false],
+  [[...CORP, "--help"], false],
+  [[...CORP, "--version"], false],
+  [["-p", "corp", "-r", ROLE_ARN, "-env"], false],
+  [["-p", "corp", "-r", ROLE_ARN], false],
+  [["-p", "corp", "-ext"], false], // no role: a usage error
+  [["-p", "nope", "-r", ROLE_ARN, "-ext"], false],
+  [["-p", "corp", "-r", "arn:aws:iam::1:role/x", "-ext"], false],
+  [["-p", "corp", "-r", "arn:aws:iam::222222222222:role/ReadOnly", "-ext"], false], // not cached
+  [["-p", "legacy", ...CORP], true], // the last -p counts, for both
+];
+
+/** What is in the cache when the case runs. */
+const STATES: Record<string, (file: string, now: number) => Promise<void>> = {
+  "credentials with an hour left": () => Promise.resolve(),
+  "credentials with 10 minutes left": (file, now) => setExpiration(file, now + 10 * 60_000),
+  "no cache file": (file) => Deno.remove(file),
+  "a corrupt cache file": (file) => Deno.writeTextFile(file, '{"ProviderType": "sso", "Cred'),
+  "an entry of another start URL": async (file) => {
+    const entry = JSON.parse(await Deno.readTextFile(file));
+    await Deno.writeTextFile(file, JSON.stringify({ ...entry, StartUrl: "https://other/start" }));
+  },
+};
+
+async function setExpiration(file: string, at: number): Promise<void> {
+  const entry = JSON.parse(await Deno.readTextFile(file));
+  entry.Credentials.Expiration = new Date(at).toISOString().replace(/\.\d+Z$/, "Z");
+  await Deno.writeTextFile(file, JSON.stringify(entry));
+}
+
+Deno.test("answerFromCache answers as main() does from the cache, or leaves it to main()", async (t) => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const home = tmp.path;
+  await writeSsoConfig(home, aws.startUrl);
+  await issueSession(aws, home, "corp");
+  await issueSession(aws, home, aws.startUrl); // the legacy profile's: named by its start URL
+  const now = Date.now();
+  const runtime = (env: Record<string, string> = {}) =>
+    testRuntime({ home, now, env: { ...aws.env, ...env } });
+  // Fill the cache of both roles the cases name, as a first call does.
+  for (const args of [CORP, ["-p", "legacy", "-ext"]]) {
+    const rt = runtime();
+    assert.equal(await main(args, rt), 0, rt.err());
+  }
+  const rt = runtime();
+  const role = { accountId: "111111111111", roleName: "ReadOnly" };
+  const files = await Promise.all(
+    ["corp", "legacy"].map(async (p) => roleCachePath(await loadSsoProfile(rt, p), role, rt.env)),
+  );
+  const filled = await Promise.all(files.map((f) => Deno.readTextFile(f)));
+
+  for (const [state, prepare] of Object.entries(STATES)) {
+    await t.step(state, async () => {
+      let answered = 0;
+      for (const [args, cachedAnswer, env] of CASES) {
+        await Promise.all(files.map((f, i) => Deno.writeTextFile(f, filled[i]!)));
+        for (const f of files) await prepare(f, now);
+        const before = await snapshot(home);
+        const answer = await answerFromCache(args, runtime(env));
+        const what = `${args.join(" ")} with ${state}`;
+        assert.deepEqual(await snapshot(home), before, `${what}: wrote nothing`);
+        assert.equal(await answerFromBundle(args, runtime(env)), answer, `${what}: the build`);
+        const expected = cachedAnswer && state === "credentials with an hour left";
+        assert.equal(answer !== undefined, expected, `${what}: answered`);
+        if (answer === undefined) continue;
+        answered++;
+        const calls = aws.counters.getRoleCredentials;
+        const rt = runtime(env);
+        assert.equal(await main(args, rt), 0, `${what}: main: ${rt.err()}`);
+        assert.equal(answer, rt.out(), `${what}: as main() prints it`);
+        assert.equal(rt.err(), "");
+        assert.equal(aws.counters.getRoleCredentials, calls, `${what}: no portal call`);
+      }
+      const fresh = state === "credentials with an hour left";
+      assert.equal(answered, fresh ? CASES.filter(([, yes]) => yes).length : 0);
+    });
+  }
+
+  await t.step("a config file it cannot parse", async () => {
+    await Deno.writeTextFile(join(home, ".aws", "config"), "[profile corp\nsso_session = corp\n");
+    assert.equal(await answerFromCache(CORP, runtime()), undefined);
+    assert.equal(await answerFromBundle(CORP, runtime()), undefined);
+  });
+});
+
+Deno.test("the committed build of the hot path is made from the current sources", async () => {
+  const bundle = await Deno.readTextFile(new URL(`../../${BUNDLE}`, import.meta.url));
+  const sources = bundledSources(bundle);
+  assert.ok(sources.includes("src/cli/answer_from_cache.ts"), "names its sources");
+  assert.ok(sources.includes("src/config/ini_document.ts"), "names its sources");
+  assert.equal(
+    recordedHash(bundle),
+    await sourcesHash(sources),
+    `${BUNDLE} is older than its sources: run \`deno task build\``,
+  );
+  // One module: it imports nothing at run time.
+  assert.doesNotMatch(bundle, /^import\b|\bimport\(\s*["'`]|\brequire\(/m);
+});
