@@ -19,14 +19,14 @@ import type { Runtime } from "./src/runtime.ts";
 import { answerFromCache } from "./src/cli/answer_from_cache.bundle.js";
 
 /**
- * `main()`, or `undefined` once it has said in one line why it cannot be loaded: a `jsr:` run
- * fetches the rest of aws-sso on its first call that cached credentials do not answer.
+ * `mainAfterMiss()`, or `undefined` once it has said in one line why it cannot be loaded: a
+ * `jsr:` run fetches the rest of aws-sso on its first call that cached credentials do not answer.
  */
 async function loadMain(
   runtime: Runtime,
-): Promise<typeof import("./src/cli/main.ts").main | undefined> {
+): Promise<typeof import("./src/cli/main.ts").mainAfterMiss | undefined> {
   try {
-    return (await import("./src/cli/main.ts")).main;
+    return (await import("./src/cli/main.ts")).mainAfterMiss;
   } catch (err) {
     runtime.stderr.write(
       `aws-sso: Cannot load the rest of aws-sso: ${errorReason(err).split("\n")[0]}\n` +
@@ -40,13 +40,13 @@ async function loadMain(
 
 if (import.meta.main) {
   const runtime = denoRuntime({ releaseLocksOnInterrupt: true });
-  const answer = await answerFromCache(Deno.args, runtime);
-  if (answer === undefined) {
+  const found = await answerFromCache(Deno.args, runtime);
+  if (found?.answer === undefined) {
     const main = await loadMain(runtime);
-    Deno.exitCode = main ? await main(Deno.args, runtime) : 1;
+    Deno.exitCode = main ? await main(Deno.args, runtime, found) : 1;
   } else {
     try {
-      runtime.stdout.write(answer);
+      runtime.stdout.write(found.answer);
     } catch (err) {
       const { reportError } = await import("./src/cli/report_error.ts");
       Deno.exitCode = reportError(runtime, err, Deno.args.includes("--debug"));

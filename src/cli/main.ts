@@ -32,9 +32,26 @@ import { selfCommand, shellQuote } from "../command_line.ts";
  * @returns the exit code: 0 success, 1 failure, 2 usage error, 130 cancelled
  */
 export async function main(args: string[], runtime: Runtime): Promise<number> {
+  return await mainAfterMiss(args, runtime);
+}
+
+/**
+ * `main()` for `cli.ts` after its look into the cache missed: the flags and the profile it read
+ * there are not read again.
+ *
+ * @param args the arguments after the program name
+ * @param runtime the runtime
+ * @param read what the look into the cache read, if it got that far
+ * @returns the exit code, as `main()`
+ */
+export async function mainAfterMiss(
+  args: string[],
+  runtime: Runtime,
+  read?: { flags: Flags; profile: SsoProfile },
+): Promise<number> {
   let flags: Flags | undefined;
   try {
-    flags = parseFlags(args);
+    flags = read?.flags ?? parseFlags(args);
     if (flags.help) {
       runtime.stdout.write((await import("./help.ts")).HELP);
       return 0;
@@ -43,7 +60,7 @@ export async function main(args: string[], runtime: Runtime): Promise<number> {
       runtime.stdout.write(`aws-sso ${(await import("./version.ts")).VERSION}\n`);
       return 0;
     }
-    return await run(flags, runtime);
+    return await run(flags, runtime, read?.profile);
   } catch (err) {
     return reportError(runtime, err, flags?.debug ?? args.includes("--debug"));
   }
@@ -75,9 +92,9 @@ function checkWriteProfile(name: string): void {
   }
 }
 
-async function run(flags: Flags, runtime: Runtime): Promise<number> {
+async function run(flags: Flags, runtime: Runtime, read?: SsoProfile): Promise<number> {
   const profileName = profileNameOf(flags, runtime.env);
-  const profile = await loadSsoProfile(runtime, profileName);
+  const profile = read ?? await loadSsoProfile(runtime, profileName);
   const options = tokenOptions(flags, profileName, runtime);
   if (flags.logout) {
     const { logout } = await import("../token/logout.ts");

@@ -11,6 +11,7 @@ import { answerFromCache } from "../../src/cli/answer_from_cache.ts";
 // @ts-types="../../src/cli/answer_from_cache.ts"
 import { answerFromCache as answerFromBundle } from "../../src/cli/answer_from_cache.bundle.js";
 import { main } from "../../src/cli/main.ts";
+import { parseFlags, profileNameOf } from "../../src/cli/parse_flags.ts";
 import { loadSsoProfile } from "../../src/config/load_sso_profile.ts";
 import { roleCachePath } from "../../src/portal/role_credentials_cache.ts";
 import { startFakeAws } from "../../testing/mod.ts";
@@ -85,16 +86,26 @@ Deno.test("answerFromCache answers as main() does from the cache, or leaves it t
   for (const [state, prepare] of Object.entries(STATES)) {
     await t.step(state, async () => {
       let answered = 0;
+      let misses = 0;
       for (const [args, cachedAnswer, env] of CASES) {
         await Promise.all(files.map((f, i) => Deno.writeTextFile(f, filled[i]!)));
         for (const f of files) await prepare(f, now);
         const before = await snapshot(home);
-        const answer = await answerFromCache(args, runtime(env));
+        const found = await answerFromCache(args, runtime(env));
+        const answer = found?.answer;
         const what = `${args.join(" ")} with ${state}`;
         assert.deepEqual(await snapshot(home), before, `${what}: wrote nothing`);
-        assert.equal(await answerFromBundle(args, runtime(env)), answer, `${what}: the build`);
+        assert.deepEqual(await answerFromBundle(args, runtime(env)), found, `${what}: the build`);
         const expected = cachedAnswer && state === "credentials with an hour left";
         assert.equal(answer !== undefined, expected, `${what}: answered`);
+        if (found && answer === undefined) {
+          // A miss hands main() what it would read itself.
+          const flags = parseFlags(args);
+          assert.deepEqual(found.flags, flags, `${what}: flags`);
+          const name = profileNameOf(flags, runtime(env).env);
+          assert.deepEqual(found.profile, await loadSsoProfile(runtime(env), name), what);
+          misses++;
+        }
         if (answer === undefined) continue;
         answered++;
         const calls = aws.counters.getRoleCredentials;
@@ -106,6 +117,8 @@ Deno.test("answerFromCache answers as main() does from the cache, or leaves it t
       }
       const fresh = state === "credentials with an hour left";
       assert.equal(answered, fresh ? CASES.filter(([, yes]) => yes).length : 0);
+      // Every -ext call of a known profile that it does not answer is a miss main() goes on from.
+      assert.equal(misses, fresh ? 2 : CASES.filter(([, yes]) => yes).length + 2);
     });
   }
 
