@@ -77,7 +77,6 @@ export { writeCredentialsProfile } from "./src/cli/write_credentials_profile.ts"
 export { main } from "./src/cli/main.ts";
 
 if (import.meta.main) {
-  const { main } = await import("./src/cli/main.ts");
-  const { denoRuntime } = await import("./src/deno_runtime.ts");
-  Deno.exitCode = await main(Deno.args, denoRuntime({ releaseLocksOnInterrupt: true }));
+  const { runCli } = await import("./cli.ts");
+  Deno.exitCode = await runCli(Deno.args);
 }

@@ -1,12 +1,13 @@
 /**
- * The CLI: `main(args, runtime)` runs one command and returns its exit code. `cli.ts` only calls
- * it with the real runtime.
+ * The CLI: `main(args, runtime)` runs one command and returns its exit code. `cli.ts` runs it
+ * (as `mainAfterMiss`, from the one-file build `src/run_main.bundle.js`) for every call that its
+ * hot path does not answer from the cache.
  *
  * @module
  */
 
-// Only what the credential_process hot path needs is imported here; every other mode loads its
-// code when it runs, so `-ext` with cached credentials starts little more than Deno itself.
+// Only what a `-ext` call needs is imported here; every other mode loads its code when it runs,
+// so a program of its own that calls main() loads no more than the command needs.
 import { profileSectionName } from "../config/aws_files.ts";
 import { loadSsoProfile } from "../config/load_sso_profile.ts";
 import type { SsoProfile } from "../config/resolve_sso_profile.ts";

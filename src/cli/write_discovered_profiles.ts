@@ -24,7 +24,6 @@ import type { Runtime } from "../runtime.ts";
 import type { GetSsoTokenOptions } from "../token/get_sso_token.ts";
 import { runsAwsSsoFor, runsPythonAwsSso } from "./aws_sso_line.ts";
 import { lineDiff } from "./line_diff.ts";
-import { runFlags } from "./permissions.ts";
 import { commandLine, selfCommand } from "../command_line.ts";
 
 /** The key that marks a profile written by discovery; its value is the SSO profile used. */
@@ -66,9 +65,10 @@ function some(items: string[]): string {
 /**
  * The `credential_process` value that gets `role` through `profile`.
  *
- * @param runtime how this program runs, and env for the permission flags
+ * @param runtime how this program runs
  * @param profile the SSO profile
  * @param role the role
+ * @param flags the permission flags of the line (`runFlags()` of `./permissions.ts`)
  * @returns the command line, quoted for both `sh` and `shlex` (on Windows, for `cmd.exe` and
  *   `CommandLineToArgvW`, which botocore's splitter follows)
  */
@@ -76,6 +76,7 @@ export function credentialProcessLine(
   runtime: Runtime,
   profile: SsoProfile,
   role: DiscoveredRole,
+  flags: string[],
 ): string {
   if (runtime.os === "windows" && profile.profileName.includes('"')) {
     // The JS SDK runs the line through cmd.exe, which knows no escaped quote inside quotes.
@@ -88,10 +89,7 @@ export function credentialProcessLine(
   }
   const arn = formatRoleArn(partition(profile.ssoRegion), role.accountId, role.roleName);
   return commandLine([
-    ...selfCommand(
-      runtime.program,
-      runFlags(runtime.env, runtime.os, { endpoints: Object.values(profile.endpoints ?? {}) }),
-    ),
+    ...selfCommand(runtime.program, flags),
     "-p",
     profile.profileName,
     "-r",
@@ -129,6 +127,11 @@ export async function writeDiscoveredProfiles(
       hint: "use {account_id}, {account_name} and {role_name}",
     });
   }
+  // Loaded only here: its node:path and node:url would cost every other command's start-up.
+  const { runFlags } = await import("./permissions.ts");
+  const flags = runFlags(runtime.env, runtime.os, {
+    endpoints: Object.values(profile.endpoints ?? {}),
+  });
   const roles = await discover(runtime, profile, {
     ...options,
     ...(progress ? { onProgress: progress } : {}),
@@ -187,7 +190,7 @@ export async function writeDiscoveredProfiles(
         continue;
       }
       const before = existing?.text;
-      doc.set(section, "credential_process", credentialProcessLine(runtime, profile, role));
+      doc.set(section, "credential_process", credentialProcessLine(runtime, profile, role, flags));
       if (profile.region !== undefined) doc.set(section, "region", profile.region);
       doc.set(section, DISCOVERED_MARKER, profile.profileName);
       const after = doc.lookup({ type: "profile", name })!.text;

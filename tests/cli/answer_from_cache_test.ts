@@ -1,8 +1,8 @@
 /**
  * The hot path on its own (`answerFromCache`, run by `cli.ts` before `main()`): it answers exactly
  * as `main()` would, from the cache and without the portal, or leaves the command to `main()`;
- * it writes nothing; and its committed one-file build is made from the current sources and acts
- * as they do.
+ * it writes nothing; its one-file build acts as its sources do; and the committed builds are
+ * made from the current sources.
  */
 
 import assert from "node:assert/strict";
@@ -15,7 +15,15 @@ import { parseFlags, profileNameOf } from "../../src/cli/parse_flags.ts";
 import { loadSsoProfile } from "../../src/config/load_sso_profile.ts";
 import { roleCachePath } from "../../src/portal/role_credentials_cache.ts";
 import { startFakeAws } from "../../testing/mod.ts";
-import { BUNDLE, bundledSources, recordedHash, sourcesHash } from "../../scripts/build.ts";
+import {
+  bodyHash,
+  BUILDS,
+  bundledSources,
+  misplacedMeta,
+  recordedHashes,
+  sourcesHash,
+  strayImports,
+} from "../../scripts/build.ts";
 import { ROLE_ARN } from "../e2e/_fixtures.ts";
 import { issueSession } from "../e2e/_session.ts";
 import { writeSsoConfig } from "../e2e/_cli.ts";
@@ -129,16 +137,21 @@ Deno.test("answerFromCache answers as main() does from the cache, or leaves it t
   });
 });
 
-Deno.test("the committed build of the hot path is made from the current sources", async () => {
-  const bundle = await Deno.readTextFile(new URL(`../../${BUNDLE}`, import.meta.url));
-  const sources = bundledSources(bundle);
-  assert.ok(sources.includes("src/cli/answer_from_cache.ts"), "names its sources");
-  assert.ok(sources.includes("src/config/ini_document.ts"), "names its sources");
-  assert.equal(
-    recordedHash(bundle),
-    await sourcesHash(sources),
-    `${BUNDLE} is older than its sources: run \`deno task build\``,
-  );
-  // One module: it imports nothing at run time.
-  assert.doesNotMatch(bundle, /^import\b|\bimport\(\s*["'`]|\brequire\(/m);
+Deno.test("the committed builds are made from the current sources, and import nothing else", async (t) => {
+  for (const build of BUILDS) {
+    await t.step(build.bundle, async () => {
+      const text = await Deno.readTextFile(new URL(`../../${build.bundle}`, import.meta.url));
+      const sources = bundledSources(text);
+      assert.ok(sources.includes(build.entry), "names its sources");
+      const recorded = recordedHashes(text);
+      assert.equal(
+        recorded.sources,
+        await sourcesHash(sources),
+        `${build.bundle} is older than its sources: run \`deno task build\``,
+      );
+      assert.equal(recorded.body, await bodyHash(text), `${build.bundle} was edited by hand`);
+      assert.deepEqual(strayImports(build, text), []);
+      assert.deepEqual(misplacedMeta(build, text), []);
+    });
+  }
 });

@@ -416,10 +416,11 @@ Deno.test("credential_process lines for Windows split back into their words as b
     await t.step(name, async () => {
       const base = testRuntime({ home: "/nonexistent" });
       const rt = { ...base, os: "windows" as const, env: (n: string) => vars[n], program };
-      const line = credentialProcessLine(rt, profile, role);
+      const flags = runFlags(rt.env, "windows", { endpoints: [] });
+      const line = credentialProcessLine(rt, profile, role, flags);
       const words = await windowsSplit(line);
       assert.deepEqual(words, [
-        ...selfCommand(program, runFlags(rt.env, "windows", { endpoints: [] })),
+        ...selfCommand(program, flags),
         "-p",
         "R&D (eu)",
         "-r",
@@ -437,7 +438,7 @@ Deno.test("a credential_process line for Windows refuses a profile name with a d
   const rt = { ...testRuntime({ home: "/nonexistent" }), os: "windows" as const };
   const profile = { profileName: 'a"b & calc', startUrl: "https://x", ssoRegion: "eu-west-1" };
   assert.throws(
-    () => credentialProcessLine(rt, profile, { accountId: "111111111111", roleName: "R" }),
+    () => credentialProcessLine(rt, profile, { accountId: "111111111111", roleName: "R" }, []),
     (err: unknown) =>
       err instanceof SsoError && err.code === "USAGE" && /"a\\"b & calc"/.test(err.message),
   );

@@ -206,28 +206,36 @@ Deno.test("aws-sso shows control characters of a service's error text escaped, n
 Deno.test({
   name: "aws-sso says that it could not write its output, when stdout is a full disk",
   ignore: Deno.build.os !== "linux",
-  async fn() {
+  async fn(t) {
     await using aws = await startFakeAws();
     await using tmp = await withTmpDir();
     await writeSsoConfig(tmp.path, aws.startUrl);
     await issueSession(aws, tmp.path, "corp");
     const options = { home: tmp.path, env: aws.env };
-    const words = [Deno.execPath(), ...cliArgs(["-p", "corp", "-r", ROLE_ARN, "-ext"], options)];
+    const args = ["-p", "corp", "-r", ROLE_ARN, "-ext"];
+    const words = [Deno.execPath(), ...cliArgs(args, options)];
     const quoted = words.map((w) => `'${w.replaceAll("'", `'\\''`)}'`).join(" ");
-    const out = await new Deno.Command("/bin/sh", {
-      args: ["-c", `exec ${quoted} > /dev/full`],
-      env: cliEnv(options),
-      clearEnv: true,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assertCleanFailure(
-      { code: out.code, stdout: "", stderr },
-      1,
-      /^aws-sso: Cannot write to standard output: no space left on device$/,
-      aws,
-    );
+    const toFullDisk = async () => {
+      const out = await new Deno.Command("/bin/sh", {
+        args: ["-c", `exec ${quoted} > /dev/full`],
+        env: cliEnv(options),
+        clearEnv: true,
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assertCleanFailure(
+        { code: out.code, stdout: "", stderr },
+        1,
+        /^aws-sso: Cannot write to standard output: no space left on device$/,
+        aws,
+      );
+    };
+    await t.step("main() writing credentials from the portal", toFullDisk);
+    // They were cached before the output failed: the next call is the hot path's.
+    assert.equal((await runCli(args, options)).code, 0);
+    await t.step("the hot path writing cached credentials", toFullDisk);
+    assert.equal(aws.counters.getRoleCredentials, 1);
   },
 });
 
@@ -265,5 +273,9 @@ Deno.test("aws-sso says in one line that it cannot load the rest of its code (a 
     sourceRoot: "https://jsr.io/@ssokit/aws-sso/0.1.0/",
   });
   const result = await runCli(["-p", "nope", "-r", ROLE_ARN, "-ext"], { home: tmp.path, flags });
-  assertCleanFailure(result, 1, /^aws-sso: Cannot load the rest of aws-sso: .*main\.ts/);
+  assertCleanFailure(
+    result,
+    1,
+    /^aws-sso: Cannot load the rest of aws-sso: .*run_main\.bundle\.js/,
+  );
 });

@@ -70,10 +70,10 @@ Deno.test("aws-sso -ext with cached credentials loads only cli.ts, its build and
       stdin: "null",
     }).output();
 
-  // Without cached credentials the copy needs main() and the rest: the check bites.
+  // Without cached credentials the copy needs the rest of the CLI: the check bites.
   const cold = await runCopy();
   assert.notEqual(cold.code, 0);
-  assert.match(new TextDecoder().decode(cold.stderr), /main\.ts/);
+  assert.match(new TextDecoder().decode(cold.stderr), /run_main\.bundle\.js/);
 
   const fill = await runCli(ARGS, { home: home.path, env: aws.env });
   assert.equal(fill.code, 0, fill.stderr);
