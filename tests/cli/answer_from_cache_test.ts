@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { join } from "node:path";
 import { answerFromCache } from "../../src/cli/answer_from_cache.ts";
 // @ts-types="../../src/cli/answer_from_cache.ts"
@@ -135,6 +136,82 @@ Deno.test("answerFromCache answers as main() does from the cache, or leaves it t
     assert.equal(await answerFromCache(CORP, runtime()), undefined);
     assert.equal(await answerFromBundle(CORP, runtime()), undefined);
   });
+});
+
+/** Command lines: a profile, a role and a mode, some of each left out, and other flags. */
+const COMMAND_LINES = fc.tuple(
+  fc.constantFrom([], ["-p", "corp"], ["-p", "legacy"], ["--profile=corp"], ["--prof", "nope"]),
+  fc.constantFrom(
+    [],
+    ["-r", ROLE_ARN],
+    ["--role", ROLE_ARN],
+    ["--account", "111111111111", "--role", "ReadOnly"],
+    ["-r", "arn:aws:iam::222222222222:role/ReadOnly"],
+  ),
+  fc.constantFrom([], ["-ext"], ["--ext"], ["--external-source"], ["-env"], ["-d"], ["--list"]),
+  fc.array(
+    fc.constantFrom(
+      ["--login"],
+      ["--logout"],
+      ["--no-login"],
+      ["--use-device-code"],
+      ["--no-browser"],
+      ["--login-with", "aws"],
+      ["--debug"],
+      ["--help"],
+      ["--version"],
+      ["--json"],
+      ["--format", "fish"],
+      ["--write-profile", "scratch"],
+      ["--dry-run"],
+      ["-ext"],
+    ),
+    { maxLength: 2 },
+  ),
+).chain(([profile, role, mode, others]) => {
+  const pieces = [profile, role, mode, ...others];
+  return fc.shuffledSubarray(pieces, { minLength: pieces.length }).map((p) => p.flat());
+});
+
+Deno.test("answerFromCache never answers what main() would not (command lines at random)", async () => {
+  await using aws = await startFakeAws();
+  await using tmp = await withTmpDir();
+  const home = tmp.path;
+  await writeSsoConfig(home, aws.startUrl);
+  await issueSession(aws, home, "corp");
+  await issueSession(aws, home, aws.startUrl);
+  const now = Date.now();
+  const runtime = (env: Record<string, string>) =>
+    testRuntime({ home, now, env: { ...aws.env, ...env } });
+  for (const args of [CORP, ["-p", "legacy", "-ext"]]) {
+    assert.equal(await main(args, runtime({})), 0);
+  }
+  const calls = aws.counters.getRoleCredentials;
+  let answered = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      COMMAND_LINES,
+      fc.constantFrom({}, { AWS_PROFILE: "corp" }, { AWS_PROFILE: "nope" }),
+      async (args, env) => {
+        const found = await answerFromCache(args, runtime(env));
+        if (found === undefined) return;
+        if (found.answer === undefined) {
+          assert.deepEqual(found.flags, parseFlags(args));
+          const name = profileNameOf(found.flags, runtime(env).env);
+          assert.deepEqual(found.profile, await loadSsoProfile(runtime(env), name));
+          return;
+        }
+        answered++;
+        const rt = runtime(env);
+        assert.equal(await main(args, rt), 0, `${args.join(" ")}: ${rt.err()}`);
+        assert.equal(found.answer, rt.out());
+        assert.equal(rt.err(), "");
+      },
+    ),
+    { numRuns: 300 },
+  );
+  assert.equal(aws.counters.getRoleCredentials, calls, "no portal call");
+  assert.ok(answered >= 5, `answered ${answered} of 300`); // about 25 on average
 });
 
 Deno.test("the committed builds are made from the current sources, and import nothing else", async (t) => {
