@@ -48,7 +48,11 @@ export async function withSsoToken<T>(
   call: PortalCall<T>,
   options: WithSsoTokenOptions = {},
 ): Promise<T> {
-  const portal = await (options.portal ?? portalFor(runtime, profile));
+  // The token is read while the client loads: its SDK takes most of a portal call's time.
+  const loading = options.portal ?? portalFor(runtime, profile);
+  loading.catch(() => {}); // awaited below, after the token
+  const token = await getSsoToken(runtime, profile, options);
+  const portal = await loading;
   const attempt = (accessToken: string) =>
     callWithRetry(() => call(portal, accessToken), {
       maxAttempts: 15,
@@ -59,7 +63,6 @@ export async function withSsoToken<T>(
       now: runtime.now,
       ...(options.limiter ? { limiter: options.limiter } : {}),
     });
-  const token = await getSsoToken(runtime, profile, options);
   try {
     return await attempt(token.accessToken);
   } catch (err) {
