@@ -37,6 +37,7 @@ export async function runCli(args: string[]): Promise<number> {
       if (err instanceof Deno.errors.BrokenPipe) return 0;
       runtime.stderr.write(`aws-sso: ${(err as Error).message}\n`);
       if (err instanceof SsoError && err.hint) runtime.stderr.write(`hint: ${err.hint}\n`);
+      if (args.includes("--debug")) runtime.stderr.write(`${(err as Error).stack}\n`);
       return 1;
     }
   }

@@ -59,9 +59,12 @@ export const BUILDS: readonly Build[] = [
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-/** The source files a build was made from: esbuild starts each one's code with `// PATH`. */
+/** esbuild starts each module's code with `// PATH` (relative to the repository root). */
+const MARKER = /^\/\/ ([\w./-]+\.(?:ts|js))$/gm;
+
+/** The source files a build was made from, by the markers esbuild puts before their code. */
 export function bundledSources(bundle: string): string[] {
-  return [...new Set(bundle.match(/^\/\/ src\/\S+\.ts$/gm)?.map((m) => m.slice(3)))].sort();
+  return [...new Set(Array.from(bundle.matchAll(MARKER), (m) => m[1]!))].sort();
 }
 
 async function sha256(text: string): Promise<string> {
@@ -100,9 +103,11 @@ export function strayImports(build: Build, body: string): string[] {
     ...build.external.map(([from, spec]) => externalPath(build, from, spec)),
     ...build.packages,
   ]);
-  const found = body.match(/^import\b.*$|\bimport\(\s*["'`][^"'`]*|\brequire\(\s*["'`][^"'`]*/gm);
+  const found = body.match(
+    /^import\b.*$|^export\b.*\bfrom\b.*$|\bimport\(\s*[^)]*|\brequire\(\s*[^)]*/gm,
+  );
   return (found ?? []).filter((m) => {
-    const spec = m.match(/^import\(\s*["'`](.*)$/)?.[1];
+    const spec = m.match(/^import\(\s*"([^"]*)"$/)?.[1];
     return spec === undefined || !allowed.has(spec);
   });
 }
@@ -118,10 +123,10 @@ function externalPath(build: Build, from: string, spec: string): string {
  * it would name other files.
  */
 export function misplacedMeta(build: Build, body: string): string[] {
-  const sections = body.split(/^(?=\/\/ src\/\S+\.ts$)/m);
+  const sections = body.split(/^(?=\/\/ [\w./-]+\.(?:ts|js)$)/m);
   return sections
-    .filter((s) => /\bimport\.meta\b/.test(s) && s.startsWith("// src/"))
-    .map((s) => s.slice(3, s.indexOf("\n")))
+    .filter((s) => /\bimport\.meta\b/.test(s))
+    .map((s) => s.startsWith("// ") ? s.slice(3, s.indexOf("\n")) : "(before the first module)")
     .filter((file) => dirname(file) !== dirname(build.bundle));
 }
 

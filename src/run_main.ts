@@ -1,8 +1,9 @@
 /**
  * The rest of the CLI for `cli.ts`, once its look into the cache has not answered: `main()` with
  * the real runtime. `cli.ts` loads it from its one-file build (`run_main.bundle.js`, made by
- * `deno task build`), which holds all of aws-sso's code but the AWS SDK clients' modules and
- * the permission flags' (these load from their own files when used).
+ * `deno task build`), which holds all of aws-sso's code but the modules that load the AWS SDK
+ * clients and the permission flags (`scripts/build.ts` names them), which load from their own
+ * files when used, with the few plain-function modules they import.
  *
  * @module
  */

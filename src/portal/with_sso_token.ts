@@ -48,10 +48,11 @@ export async function withSsoToken<T>(
   call: PortalCall<T>,
   options: WithSsoTokenOptions = {},
 ): Promise<T> {
-  // The token is read while the client loads: its SDK takes most of a portal call's time.
+  // The token is read while the client loads (its SDK takes most of a portal call's time); a
+  // sign-in waits for the client, so that one that cannot be built is reported first.
   const loading = options.portal ?? portalFor(runtime, profile);
-  loading.catch(() => {}); // awaited below, after the token
-  const token = await getSsoToken(runtime, profile, options);
+  loading.catch(() => {}); // awaited below
+  const token = await getSsoToken(runtime, profile, { ...options, beforeSignIn: () => loading });
   const portal = await loading;
   const attempt = (accessToken: string) =>
     callWithRetry(() => call(portal, accessToken), {

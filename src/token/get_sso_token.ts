@@ -50,6 +50,11 @@ export interface GetSsoTokenOptions extends SignInOptions {
    * sign in again unless another process already has.
    */
   rejected?: string;
+  /**
+   * Awaited just before a sign-in starts, so that what it throws comes first: a call that cannot
+   * be made needs no sign-in (`withSsoToken` passes the portal client it is building).
+   */
+  beforeSignIn?: () => Promise<unknown>;
 }
 
 /**
@@ -277,6 +282,7 @@ export async function getSsoToken(
       ? null
       : await loginFailedSince(runtime, profile, asked, loginCommand(profile, options));
     if (failed) throw failed;
+    await options.beforeSignIn?.();
     let signedIn: SsoToken;
     try {
       signedIn = options.loginWith === "aws"
