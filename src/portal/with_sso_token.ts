@@ -52,7 +52,13 @@ export async function withSsoToken<T>(
   // sign-in waits for the client, so that one that cannot be built is reported first.
   const loading = options.portal ?? portalFor(runtime, profile);
   loading.catch(() => {}); // awaited below
-  const token = await getSsoToken(runtime, profile, { ...options, beforeSignIn: () => loading });
+  const token = await getSsoToken(runtime, profile, {
+    ...options,
+    beforeSignIn: async () => {
+      await options.beforeSignIn?.();
+      await loading;
+    },
+  });
   const portal = await loading;
   const attempt = (accessToken: string) =>
     callWithRetry(() => call(portal, accessToken), {
