@@ -173,8 +173,8 @@ async function make(build: Build): Promise<void> {
     `// body: ${await sha256(body.replaceAll("\r\n", "\n"))}`,
     "",
   ].join("\n");
-  await Deno.writeTextFile(join(ROOT, `${build.bundle}.tmp`), header + body);
-  await Deno.rename(join(ROOT, `${build.bundle}.tmp`), join(ROOT, build.bundle));
+  await Deno.writeTextFile(out, header + body);
+  await Deno.rename(out, join(ROOT, build.bundle));
   console.error(`${build.bundle}: ${sources.length} modules, ${(header + body).length} bytes`);
 }
 
